@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "airlock",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "airlock", targets: ["airlock"]),
+        .library(name: "AirlockKit", targets: ["AirlockCrypto", "OCI", "Sigstore", "Cosign", "Transfer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries from Debian, through pkg-config.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+
+        // The only module that imports OpenSSL and libsodium.
+        .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium"]),
+        // OCI image layout: descriptors, manifests, references, the layout store.
+        .target(name: "OCI", dependencies: ["AirlockCrypto"]),
+        // Sigstore bundle, trusted root, transparency log, certificate identity, verifier.
+        .target(name: "Sigstore", dependencies: ["AirlockCrypto"]),
+        // cosign conventions on OCI: simple signing, .sig images, bundle referrers, DSSE/in-toto.
+        .target(name: "Cosign", dependencies: ["AirlockCrypto", "OCI", "Sigstore"]),
+        // pack / unpack / inspect / inventory; the only module that imports libarchive.
+        .target(name: "Transfer", dependencies: ["CArchive", "AirlockCrypto", "OCI", "Sigstore", "Cosign", "Yams"]),
+        // Command-line layer: one file per subcommand.
+        .target(name: "AirlockCLI", dependencies: [
+            "AirlockCrypto", "OCI", "Sigstore", "Cosign", "Transfer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "airlock", dependencies: ["AirlockCLI"]),
+
+        // A private Sigstore instance for tests: CA, CT log, Rekor-style log, TSA, trusted root.
+        .target(name: "SigstoreTestKit", dependencies: ["AirlockCrypto", "Sigstore"]),
+
+        .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"]),
+        .testTarget(name: "OCITests", dependencies: ["OCI", "AirlockCrypto"]),
+        .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
+        .testTarget(name: "CosignTests", dependencies: ["Cosign", "OCI", "Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "OCI", "Cosign", "AirlockCrypto"]),
+        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "OCI", "SigstoreTestKit"]),
+    ]
+)

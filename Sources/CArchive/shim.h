@@ -1,0 +1,10 @@
+#ifndef AIRLOCK_CARCHIVE_SHIM_H
+#define AIRLOCK_CARCHIVE_SHIM_H
+#include <archive.h>
+#include <archive_entry.h>
+
+/* Constants built from casts and operators do not import into Swift. */
+static inline unsigned int airlock_ae_ifreg(void) { return AE_IFREG; }
+static inline unsigned int airlock_ae_ifdir(void) { return AE_IFDIR; }
+static inline unsigned int airlock_ae_iflnk(void) { return AE_IFLNK; }
+#endif

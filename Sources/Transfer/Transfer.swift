@@ -1,0 +1,1 @@
+// The Transfer module.

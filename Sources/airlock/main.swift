@@ -1,0 +1,3 @@
+import AirlockCLI
+
+AirlockMain.run()
