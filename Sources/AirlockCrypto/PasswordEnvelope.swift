@@ -58,7 +58,7 @@ public struct PasswordEnvelope: Sendable, Equatable {
     public func open(password: SecureBytes) throws -> SecureBytes {
         let key = try scrypt.deriveKey(password: password, salt: salt, byteCount: SecretBox.keyByteCount)
         guard let plaintext = try SecretBox.open(ciphertext, key: key, nonce: nonce) else {
-            throw CryptoError("wrong password: the key file did not decrypt (its authentication tag does not match)")
+            throw CryptoError("wrong password (the authentication tag of the key file does not match)")
         }
         return plaintext
     }

@@ -101,7 +101,7 @@ extension EVPKey {
         }
         guard let info else {
             OpenSSLErrorQueue.clear()
-            throw CryptoError("wrong password: the ENCRYPTED PRIVATE KEY did not decrypt")
+            throw CryptoError("wrong password for the ENCRYPTED PRIVATE KEY (it did not decrypt)")
         }
         defer { PKCS8_PRIV_KEY_INFO_free(info) }
         guard let key = EVP_PKCS82PKEY(info) else {

@@ -20,6 +20,11 @@ public final class SecureBytes: @unchecked Sendable {
         }
         buffer = storage
         count = array.count
+        Self.wipe(&array)
+    }
+
+    /// Zeroes `array` (in a way the optimiser keeps) and empties it.
+    public static func wipe(_ array: inout [UInt8]) {
         array.withUnsafeMutableBytes { raw in
             if let base = raw.baseAddress { sodium_memzero(base, raw.count) }
         }
