@@ -14,10 +14,10 @@ extension PrivateKey {
             key = try EVPKey.parsePKCS8(block.der)
         case "EC PRIVATE KEY":
             // SEC1 ECPrivateKey: SEQUENCE { INTEGER 1, OCTET STRING, ... }
-            key = try EVPKey.parseTypeSpecific(block.der, keyType: "EC", secondTag: 0x04, formatName: "SEC1 EC PRIVATE KEY")
+            key = try EVPKey.parseTypeSpecific(block.der, keyType: EVP_PKEY_EC, secondTag: 0x04, formatName: "SEC1 EC PRIVATE KEY")
         case "RSA PRIVATE KEY":
             // PKCS#1 RSAPrivateKey: SEQUENCE { INTEGER 0, INTEGER modulus, ... }
-            key = try EVPKey.parseTypeSpecific(block.der, keyType: "RSA", secondTag: 0x02, formatName: "PKCS#1 RSA PRIVATE KEY")
+            key = try EVPKey.parseTypeSpecific(block.der, keyType: EVP_PKEY_RSA, secondTag: 0x02, formatName: "PKCS#1 RSA PRIVATE KEY")
         case "ENCRYPTED PRIVATE KEY":
             key = try EVPKey.parseEncryptedPKCS8(block.der, password: password)
         case let label where CosignKeyFile.Label(rawValue: label) != nil:
@@ -46,29 +46,30 @@ extension EVPKey {
         return EVPKey(parsed)
     }
 
-    /// The algorithm's own private key structure: SEC1 `ECPrivateKey` for "EC", PKCS#1
-    /// `RSAPrivateKey` for "RSA". OpenSSL's decoder also takes PKCS#8 here, so the structure
-    /// is first told apart by the tag of its second element (PKCS#8 has a SEQUENCE there).
-    static func parseTypeSpecific(_ der: SecureBytes, keyType: String, secondTag: UInt8, formatName: String) throws -> EVPKey {
+    /// The algorithm's own private key structure: SEC1 `ECPrivateKey` for EC, PKCS#1
+    /// `RSAPrivateKey` for RSA. OpenSSL's `d2i_PrivateKey` falls back to PKCS#8, so the
+    /// structure is first told apart by the tag of its second element (PKCS#8 has a SEQUENCE
+    /// there), and the decoded key's type is checked.
+    static func parseTypeSpecific(_ der: SecureBytes, keyType: Int32, secondTag: UInt8, formatName: String) throws -> EVPKey {
         guard der.withUnsafeBytes({ DERSequence.tagOfSecondElement($0) }) == secondTag else {
             throw CryptoError("the \(formatName) block does not hold a \(formatName) structure")
         }
-        var parsed: OpaquePointer?
-        guard let decoder = OSSL_DECODER_CTX_new_for_pkey(&parsed, "DER", "type-specific", keyType,
-                                                          airlock_evp_pkey_keypair(), nil, nil) else {
-            throw CryptoError.openSSL("cannot set up a \(formatName) decoder")
+        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
+            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
+            var cursor: UnsafePointer<UInt8>? = UnsafePointer(start)
+            let key = d2i_PrivateKey(keyType, nil, &cursor, raw.count)
+            guard let key, cursor == UnsafePointer(start) + raw.count else {
+                EVP_PKEY_free(key)
+                return nil
+            }
+            return key
         }
-        defer { OSSL_DECODER_CTX_free(decoder) }
-        let consumedAll = der.withUnsafeBytes { raw -> Bool in
-            var cursor = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer($0) }
-            var remaining = raw.count
-            return OSSL_DECODER_from_data(decoder, &cursor, &remaining) == 1 && remaining == 0
+        guard let parsed else { throw CryptoError.openSSL("the \(formatName) block does not hold a valid key") }
+        let key = EVPKey(parsed)
+        guard EVP_PKEY_get_base_id(parsed) == keyType else {
+            throw CryptoError("the \(formatName) block holds a key of another type")
         }
-        guard consumedAll, let parsed else {
-            if let parsed { EVP_PKEY_free(parsed) }
-            throw CryptoError.openSSL("the \(formatName) block does not hold a valid key")
-        }
-        return EVPKey(parsed)
+        return key
     }
 
     /// DER PKCS#8 `EncryptedPrivateKeyInfo` with PBES2; `password` is asked only once the

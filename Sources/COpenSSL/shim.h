@@ -22,7 +22,6 @@
 #include <openssl/ts.h>
 #include <openssl/ct.h>
 #include <openssl/cms.h>
-#include <openssl/decoder.h>
 
 /* Function-like macros and variadic functions do not import into Swift: wrap them. */
 
@@ -56,6 +55,5 @@ static inline int airlock_ts_vfy_all_data(void) { return TS_VFY_ALL_DATA; }
 
 static inline void airlock_openssl_secure_free(void *p) { OPENSSL_secure_free(p); }
 static inline void airlock_openssl_secure_clear_free(void *p, size_t n) { OPENSSL_secure_clear_free(p, n); }
-static inline int airlock_evp_pkey_keypair(void) { return EVP_PKEY_KEYPAIR; }
 
 #endif
