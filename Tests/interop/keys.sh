@@ -11,6 +11,7 @@ PASS=0; FAIL=0; SKIP=0
 ok() { PASS=$((PASS + 1)); echo "PASS $*"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
 check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+quiet() { "$@" >/dev/null; }
 
 PW=interop-password
 printf '%s' "$PW" > "$T/pw"
@@ -49,7 +50,7 @@ check "airlock refuses a wrong password (exit 2, one line, \"wrong password\")" 
 printf 'payload bytes\n' > "$T/payload"
 sig=$("${ORACLE[@]}" sign --password-file "$T/pw" --payload "$T/payload" "$T/airlock.key")
 check "oracle signs with an airlock key and verifies" \
-  "${ORACLE[@]}" verify --pub "$T/airlock.pub" --payload "$T/payload" --sig "$sig" >/dev/null
+  quiet "${ORACLE[@]}" verify --pub "$T/airlock.pub" --payload "$T/payload" --sig "$sig"
 printf 'payload bytes!\n' > "$T/payload2"
 ! "${ORACLE[@]}" verify --pub "$T/airlock.pub" --payload "$T/payload2" --sig "$sig" >/dev/null 2>&1
 check "oracle rejects the signature over other bytes" test $? -eq 0
@@ -62,7 +63,7 @@ dsse_sig=$("${ORACLE[@]}" sign --password-file "$T/pw" --payload "$T/pae" "$T/ai
 printf '{"payloadType":"application/vnd.in-toto+json","payload":"%s","signatures":[{"keyid":"","sig":"%s"}]}' \
   "$(base64 -w0 < "$T/payload")" "$dsse_sig" > "$T/envelope.json"
 check "oracle verifies a DSSE envelope over its PAE" \
-  "${ORACLE[@]}" verify-dsse --pub "$T/airlock.pub" --envelope "$T/envelope.json" >/dev/null
+  quiet "${ORACLE[@]}" verify-dsse --pub "$T/airlock.pub" --envelope "$T/envelope.json"
 sed 's/"payload":"[^"]*"/"payload":"e30="/' "$T/envelope.json" > "$T/tampered.json"
 ! "${ORACLE[@]}" verify-dsse --pub "$T/airlock.pub" --envelope "$T/tampered.json" >/dev/null 2>&1
 check "oracle rejects a DSSE envelope whose payload changed" test $? -eq 0
