@@ -39,13 +39,14 @@ public struct CosignKeyFile: Sendable, Equatable {
     /// type cosign accepts (`KeyAlgorithm.checkCosignKeyType`).
     public func decrypt(password: SecureBytes) throws -> PrivateKey {
         let plaintext = try envelope.open(password: password)
-        let key: PrivateKey
+        let parsed: EVPKey
         do {
-            key = try PrivateKey(pkcs8DER: plaintext)
+            parsed = try EVPKey.parsePKCS8(plaintext)
         } catch {
             throw CryptoError("the key file decrypted, but the key inside is not DER PKCS#8 "
                 + "(cosign rejects such files too; re-import the key with import-key-pair)")
         }
+        let key = try PrivateKey(key: parsed)
         try key.algorithm.checkCosignKeyType()
         return key
     }

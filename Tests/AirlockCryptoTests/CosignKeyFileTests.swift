@@ -106,6 +106,18 @@ import Testing
         #expect(error?.message.contains("not DER PKCS#8") == true)
     }
 
+    @Test(arguments: [(FixtureKey.Kind.ec(curve: "P-224"), "secp224r1"), (.rsa(bits: 1024), "RSA 1024-bit")])
+    func unsupportedKeyInsideIsNamed(kind: FixtureKey.Kind, name: String) throws {
+        let pkcs8 = try PEMBlock.first(in: try FixtureKey(kind).pkcs8PEM).der
+        var plaintext = [UInt8](pkcs8)
+        let envelope = try PasswordEnvelope(sealing: SecureBytes(wiping: &plaintext), password: password, scrypt: .legacy)
+        let error = #expect(throws: CryptoError.self) {
+            try CosignKeyFile(label: .sigstore, envelope: envelope).decrypt(password: password)
+        }
+        #expect(error?.message.contains("unsupported key type") == true && error?.message.contains(name) == true,
+                "\(error?.message ?? "")")
+    }
+
     @Test func plainPrivateKeyPEMIsNotAKeyFile() throws {
         let error = #expect(throws: CryptoError.self) {
             try CosignKeyFile(pem: try FixtureKey(.ec(curve: "P-256")).pkcs8PEM)
