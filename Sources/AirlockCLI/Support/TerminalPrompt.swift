@@ -81,10 +81,10 @@ private enum EchoRestorer {
         }
     }
 
-    /// Restores the settings and the previous signal handlers.
+    /// Restores the settings (keeping type-ahead for a next prompt) and the previous signal handlers.
     static func disarm() {
         var saved = settings
-        _ = tcsetattr(tty, TCSAFLUSH, &saved)
+        _ = tcsetattr(tty, TCSANOW, &saved)
         for number in signals {
             signal(number, previous[number] ?? SIG_DFL)
         }
