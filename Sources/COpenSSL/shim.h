@@ -53,4 +53,7 @@ static inline void airlock_extended_key_usage_free(EXTENDED_KEY_USAGE *s) { sk_A
 static inline unsigned long airlock_xn_flag_rfc2253(void) { return XN_FLAG_RFC2253; }
 static inline int airlock_ts_vfy_all_data(void) { return TS_VFY_ALL_DATA; }
 
+static inline void airlock_openssl_secure_free(void *p) { OPENSSL_secure_free(p); }
+static inline void airlock_openssl_secure_clear_free(void *p, size_t n) { OPENSSL_secure_clear_free(p, n); }
+
 #endif
