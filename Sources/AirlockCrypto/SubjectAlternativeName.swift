@@ -101,3 +101,75 @@ public enum SubjectAlternativeName: Sendable, Hashable, CustomStringConvertible 
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension SubjectAlternativeName {
+    /// A new `GENERAL_NAMES` holding `names`, owned by the caller.
+    static func makeGeneralNames(_ names: [SubjectAlternativeName]) throws -> OpaquePointer {
+        guard let list = airlock_general_names_new() else { throw CryptoError.openSSL("out of memory") }
+        do {
+            for name in names {
+                guard let entry = GENERAL_NAME_new() else { throw CryptoError.openSSL("out of memory") }
+                do {
+                    try name.fill(entry)
+                } catch {
+                    GENERAL_NAME_free(entry)
+                    throw error
+                }
+                guard airlock_sk_general_name_push(list, entry) > 0 else {
+                    GENERAL_NAME_free(entry)
+                    throw CryptoError.openSSL("out of memory")
+                }
+            }
+        } catch {
+            airlock_general_names_free(list)
+            throw error
+        }
+        return list
+    }
+
+    private func fill(_ entry: UnsafeMutablePointer<GENERAL_NAME>) throws {
+        switch self {
+        case .uri(let text): GENERAL_NAME_set0_value(entry, GEN_URI, try Self.string(V_ASN1_IA5STRING, Data(text.utf8)))
+        case .email(let text): GENERAL_NAME_set0_value(entry, GEN_EMAIL, try Self.string(V_ASN1_IA5STRING, Data(text.utf8)))
+        case .dns(let text): GENERAL_NAME_set0_value(entry, GEN_DNS, try Self.string(V_ASN1_IA5STRING, Data(text.utf8)))
+        case .ipAddress(let text): GENERAL_NAME_set0_value(entry, GEN_IPADD, try Self.string(V_ASN1_OCTET_STRING, Self.addressBytes(text)))
+        case .otherName(let oid, let text):
+            guard let text else { throw CryptoError("an otherName needs a UTF8String value to be issued") }
+            let object = try ASN1.object(dotted: oid)
+            guard let value = ASN1_TYPE_new() else {
+                ASN1_OBJECT_free(object)
+                throw CryptoError.openSSL("out of memory")
+            }
+            do {
+                ASN1_TYPE_set(value, V_ASN1_UTF8STRING, try Self.string(V_ASN1_UTF8STRING, Data(text.utf8)))
+            } catch {
+                ASN1_OBJECT_free(object)
+                ASN1_TYPE_free(value)
+                throw error
+            }
+            guard GENERAL_NAME_set0_othername(entry, object, value) == 1 else {
+                ASN1_OBJECT_free(object)
+                ASN1_TYPE_free(value)
+                throw CryptoError.openSSL("cannot build an otherName")
+            }
+        }
+    }
+
+    /// A new ASN.1 string of `type` holding `bytes`.
+    private static func string(_ type: Int32, _ bytes: Data) throws -> UnsafeMutablePointer<ASN1_STRING> {
+        guard let string = ASN1_STRING_type_new(type) else { throw CryptoError.openSSL("out of memory") }
+        guard bytes.withUnsafeBytes({ ASN1_STRING_set(string, $0.baseAddress, Int32($0.count)) }) == 1 else {
+            ASN1_STRING_free(string)
+            throw CryptoError.openSSL("out of memory")
+        }
+        return string
+    }
+
+    private static func addressBytes(_ text: String) throws -> Data {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Data($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Data($0) } }
+        throw CryptoError("\"\(text.prefix(60))\" is not an IP address")
+    }
+}

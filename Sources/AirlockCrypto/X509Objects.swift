@@ -67,6 +67,15 @@ enum ASN1 {
         return Data(bytes: data, count: length)
     }
 
+    /// A new non-negative INTEGER with the big-endian magnitude `bytes`, owned by the caller.
+    static func integer(_ bytes: Data) throws -> UnsafeMutablePointer<ASN1_INTEGER> {
+        let bignum = bytes.withUnsafeBytes { BN_bin2bn($0.bindMemory(to: UInt8.self).baseAddress, Int32($0.count), nil) }
+        guard let bignum else { throw CryptoError.openSSL("out of memory") }
+        defer { BN_free(bignum) }
+        guard let integer = BN_to_ASN1_INTEGER(bignum, nil) else { throw CryptoError.openSSL("out of memory") }
+        return integer
+    }
+
     /// An RFC 2253 distinguished name, most specific attribute first, UTF-8 left unescaped.
     static func distinguishedName(_ name: OpaquePointer) throws -> String {
         guard let bio = BIO_new(BIO_s_mem()) else { throw CryptoError.openSSL("out of memory") }
