@@ -155,10 +155,9 @@ public struct CertificateBuilder: Sendable {
             defer { BASIC_CONSTRAINTS_free(value) }
             value.pointee.ca = basicConstraints.isCA ? 0xff : 0
             if let pathLength = basicConstraints.pathLength {
-                guard let integer = ASN1_INTEGER_new(), ASN1_INTEGER_set_int64(integer, Int64(pathLength)) == 1 else {
-                    throw CryptoError.openSSL("invalid path length")
-                }
+                guard pathLength >= 0, let integer = ASN1_INTEGER_new() else { throw CryptoError("invalid path length \(pathLength)") }
                 value.pointee.pathlen = integer
+                guard ASN1_INTEGER_set_int64(integer, Int64(pathLength)) == 1 else { throw CryptoError.openSSL("invalid path length") }
             }
             try Self.add(nid: NID_basic_constraints, value, critical: true, to: x509)
         }

@@ -122,14 +122,9 @@ public struct TimestampIssuer: Sendable {
     }
 
     private static func replacingStatus(of der: Data, with status: TimestampStatus) throws -> Data {
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            var cursor = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer($0) }
-            return d2i_TS_RESP(nil, &cursor, raw.count)
-        }
-        guard let parsed else { throw CryptoError.openSSL("cannot re-read a timestamp response") }
-        defer { TS_RESP_free(parsed) }
-        try setStatus(status, of: parsed)
-        return try ASN1.der("cannot encode a timestamp response") { i2d_TS_RESP(parsed, &$0) }
+        let response = try TimestampResponseHandle(der: der)
+        try setStatus(status, of: response.pointer)
+        return try ASN1.der("cannot encode a timestamp response") { i2d_TS_RESP(response.pointer, &$0) }
     }
 
     private static func setStatus(_ status: TimestampStatus, of response: OpaquePointer) throws {

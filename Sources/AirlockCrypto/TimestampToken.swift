@@ -24,8 +24,8 @@ public enum TimestampStatus: Int, Sendable, CustomStringConvertible {
 
 /// A granted RFC 3161 `TimeStampResp` (FORMATS.md §8.7), parsed by OpenSSL. Parsing rejects
 /// trailing bytes, any status other than granted (0), and SHA-1 or unknown imprint hashes.
-public final class TimestampToken: @unchecked Sendable {
-    let response: TimestampResponseHandle
+/// No OpenSSL object is kept: verification parses the DER again, so values are shareable.
+public struct TimestampToken: Sendable {
     /// The DER `TimeStampResp`.
     public let der: Data
     /// `genTime`, including fractional seconds when the TSA wrote them.
@@ -48,23 +48,8 @@ public final class TimestampToken: @unchecked Sendable {
     public static let maximumDERSize = 256 * 1024
 
     public init(der: Data) throws {
-        guard der.count <= TimestampToken.maximumDERSize else {
-            throw CryptoError("timestamp response is larger than \(TimestampToken.maximumDERSize) bytes")
-        }
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = start
-            guard let response = d2i_TS_RESP(nil, &cursor, raw.count) else { return nil }
-            guard cursor == start + raw.count else {
-                TS_RESP_free(response)
-                return nil
-            }
-            return response
-        }
-        guard let parsed else {
-            throw CryptoError.openSSL("not a DER RFC 3161 TimeStampResp (or trailing bytes follow it)")
-        }
-        response = TimestampResponseHandle(parsed)
+        let response = try TimestampResponseHandle(der: der)
+        let parsed = response.pointer
         self.der = der
         try TimestampToken.requireGranted(parsed)
         guard let info = TS_RESP_get_tst_info(parsed), let token = TS_RESP_get_token(parsed) else {
@@ -102,6 +87,7 @@ public final class TimestampToken: @unchecked Sendable {
     /// The TSA's `validFor` window is the caller's to check.
     @discardableResult
     public func verify(message: Data, authority: TimestampAuthorityChain) throws -> Date {
+        let response = try TimestampResponseHandle(der: der)
         guard let token = TS_RESP_get_token(response.pointer) else { throw CryptoError("timestamp has no token") }
         let signer = try signerCertificate(token, authority: authority)
         if let leaf = authority.leaf, leaf != signer {
@@ -126,7 +112,7 @@ public final class TimestampToken: @unchecked Sendable {
         guard digest == messageImprint else {
             throw CryptoError("timestamp message imprint does not match the \(hashAlgorithm.rawValue) of the timestamped bytes")
         }
-        try verifySignature(digest: digest, certificates: pool + [signer], root: authority.root)
+        try verifySignature(response, digest: digest, certificates: pool + [signer], root: authority.root)
         return genTime
     }
 
@@ -160,7 +146,8 @@ public final class TimestampToken: @unchecked Sendable {
 
     /// OpenSSL's TS verification: CMS signature, ESS signing certificate, version, imprint and,
     /// redundantly, the chain (with the stricter time-stamping purpose of OpenSSL).
-    private func verifySignature(digest: Data, certificates: [Certificate], root: Certificate) throws {
+    private func verifySignature(_ response: TimestampResponseHandle, digest: Data, certificates: [Certificate],
+                                 root: Certificate) throws {
         let store = try X509StoreHandle(trusting: [root])
         guard let parameters = X509_STORE_get0_param(store.pointer) else { throw CryptoError.openSSL("out of memory") }
         X509StoreHandle.configure(parameters, at: genTime)
@@ -266,11 +253,28 @@ public struct TimestampAuthorityChain: Sendable {
 }
 
 /// Owns one `TS_RESP`.
-final class TimestampResponseHandle: @unchecked Sendable {
+final class TimestampResponseHandle {
     let pointer: OpaquePointer
 
-    init(_ pointer: OpaquePointer) {
-        self.pointer = pointer
+    /// Parses a DER `TimeStampResp` that spans all of `der`.
+    init(der: Data) throws {
+        guard der.count <= TimestampToken.maximumDERSize else {
+            throw CryptoError("timestamp response is larger than \(TimestampToken.maximumDERSize) bytes")
+        }
+        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
+            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
+            var cursor: UnsafePointer<UInt8>? = start
+            guard let response = d2i_TS_RESP(nil, &cursor, raw.count) else { return nil }
+            guard cursor == start + raw.count else {
+                TS_RESP_free(response)
+                return nil
+            }
+            return response
+        }
+        guard let parsed else {
+            throw CryptoError.openSSL("not a DER RFC 3161 TimeStampResp (or trailing bytes follow it)")
+        }
+        pointer = parsed
     }
 
     deinit { TS_RESP_free(pointer) }

@@ -110,11 +110,7 @@ enum ASN1 {
 extension Date {
     /// RFC 3339 in UTC, with fractional seconds only when there are any (for messages).
     var rfc3339: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        if timeIntervalSince1970.rounded(.down) != timeIntervalSince1970 {
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        }
-        return formatter.string(from: self)
+        let fractional = timeIntervalSince1970.rounded(.down) != timeIntervalSince1970
+        return formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: fractional))
     }
 }

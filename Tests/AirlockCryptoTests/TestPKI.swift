@@ -68,32 +68,3 @@ struct TestPKI {
         CertificateChainValidator(roots: [root], intermediates: [intermediate], requiredExtendedKeyUsage: ExtendedKeyUsage.codeSigning)
     }
 }
-
-/// The `openssl` command line, an independent check of what AirlockCrypto issues.
-enum OpenSSLCommand {
-    static let path = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static var isAvailable: Bool { path != nil }
-
-    /// Runs `openssl args` in `directory`; returns the exit status and the combined output.
-    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path ?? "openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
-    /// A fresh temporary directory holding `files`.
-    static func directory(_ files: [String: Data]) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-openssl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, data) in files { try data.write(to: directory.appendingPathComponent(name)) }
-        return directory
-    }
-}
