@@ -8,7 +8,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     let handle: X509Handle
     var pointer: OpaquePointer { handle.pointer }
 
-    /// The DER encoding.
+    /// The DER encoding, byte for byte as parsed.
     public let der: Data
     /// Serial number magnitude, big-endian, without leading zero bytes (one zero byte for 0).
     public let serialNumber: Data
@@ -37,10 +37,11 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     /// The largest DER certificate accepted.
     public static let maximumDERSize = 256 * 1024
 
-    /// Takes ownership of `x509` (freed even when parsing fails).
-    init(taking x509: OpaquePointer) throws {
+    /// Takes ownership of `x509` (freed even when parsing fails); `der` is the exact encoding
+    /// it was parsed from, if any.
+    init(taking x509: OpaquePointer, der: Data? = nil) throws {
         handle = X509Handle(x509)
-        der = try ASN1.der("cannot encode a certificate") { i2d_X509(x509, &$0) }
+        self.der = try der ?? ASN1.der("cannot encode a certificate") { i2d_X509(x509, &$0) }
         guard let serial = X509_get0_serialNumber(x509) else { throw CryptoError.openSSL("certificate has no serial number") }
         let magnitude = ASN1.bytes(serial).drop { $0 == 0 }
         serialNumber = magnitude.isEmpty ? Data([0]) : Data(magnitude)
@@ -64,21 +65,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     /// Parses one DER certificate; trailing bytes are an error.
     public convenience init(der: Data) throws {
-        guard der.count <= Certificate.maximumDERSize else {
-            throw CryptoError("certificate is larger than \(Certificate.maximumDERSize) bytes")
-        }
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = start
-            guard let x509 = d2i_X509(nil, &cursor, raw.count) else { return nil }
-            guard cursor == start + raw.count else {
-                X509_free(x509)
-                return nil
-            }
-            return x509
-        }
-        guard let parsed else { throw CryptoError.openSSL("not a DER X.509 certificate (or trailing bytes follow it)") }
-        try self.init(taking: parsed)
+        try self.init(taking: ASN1.decodeWhole(der, maximumSize: Certificate.maximumDERSize, what: "X.509 certificate",
+                                               decode: { d2i_X509(nil, &$0, $1) }, free: { X509_free($0) }),
+                      der: Data(der))
     }
 
     /// Parses the first PEM block of `pem`, which must be a `CERTIFICATE`.
@@ -144,36 +133,29 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     }
 
     private static func basicConstraints(_ x509: OpaquePointer) throws -> (Bool, Int?) {
-        var critical: Int32 = 0
-        guard let raw = X509_get_ext_d2i(x509, NID_basic_constraints, &critical, nil) else {
-            if critical == -1 { return (false, nil) }
-            throw CryptoError.openSSL("the basic constraints extension is malformed")
-        }
-        let constraints = raw.assumingMemoryBound(to: BASIC_CONSTRAINTS.self)
-        defer { BASIC_CONSTRAINTS_free(constraints) }
-        var pathLength: Int?
-        if let length = constraints.pointee.pathlen {
-            var value: Int64 = 0
-            guard ASN1_INTEGER_get_int64(&value, length) == 1, value >= 0, value <= Int64(Int32.max) else {
-                throw CryptoError.openSSL("the basic constraints path length is out of range")
+        try ASN1.withExtension(x509, nid: NID_basic_constraints, name: "basic constraints",
+                               free: { BASIC_CONSTRAINTS_free($0.assumingMemoryBound(to: BASIC_CONSTRAINTS.self)) }) { raw, _ in
+            let constraints = raw.assumingMemoryBound(to: BASIC_CONSTRAINTS.self).pointee
+            var pathLength: Int?
+            if let length = constraints.pathlen {
+                var value: Int64 = 0
+                guard ASN1_INTEGER_get_int64(&value, length) == 1, value >= 0, value <= Int64(Int32.max) else {
+                    throw CryptoError.openSSL("the basic constraints path length is out of range")
+                }
+                pathLength = Int(value)
             }
-            pathLength = Int(value)
-        }
-        return (constraints.pointee.ca != 0, pathLength)
+            return (constraints.ca != 0, pathLength)
+        } ?? (false, nil)
     }
 
     private static func extendedKeyUsage(_ x509: OpaquePointer) throws -> (Bool, Bool, [String]) {
-        var critical: Int32 = 0
-        guard let raw = X509_get_ext_d2i(x509, NID_ext_key_usage, &critical, nil) else {
-            if critical == -1 { return (false, false, []) }
-            throw CryptoError.openSSL("the extended key usage extension is malformed")
-        }
-        let usages = OpaquePointer(raw)
-        defer { airlock_extended_key_usage_free(usages) }
-        var oids: [String] = []
-        for index in 0..<airlock_sk_asn1_object_num(usages) {
-            if let object = airlock_sk_asn1_object_value(usages, index) { oids.append(ASN1.dottedOID(object)) }
-        }
-        return (true, critical == 1, oids)
+        try ASN1.withExtension(x509, nid: NID_ext_key_usage, name: "extended key usage",
+                               free: { airlock_extended_key_usage_free(OpaquePointer($0)) }) { raw, critical in
+            let usages = OpaquePointer(raw)
+            let oids = (0..<airlock_sk_asn1_object_num(usages)).compactMap { index in
+                airlock_sk_asn1_object_value(usages, index).map(ASN1.dottedOID)
+            }
+            return (true, critical, oids)
+        } ?? (false, false, [])
     }
 }

@@ -137,16 +137,13 @@ public struct SignedCertificateTimestamp: Sendable, Hashable {
 extension Certificate {
     /// The SCTs embedded in this certificate, in order; empty when it has none.
     public func signedCertificateTimestamps() throws -> [SignedCertificateTimestamp] {
-        var critical: Int32 = 0
-        guard let raw = X509_get_ext_d2i(pointer, NID_ct_precert_scts, &critical, nil) else {
-            if critical == -1 { return [] }
-            throw CryptoError.openSSL("the embedded SCT list is malformed")
-        }
-        let list = OpaquePointer(raw)
-        defer { SCT_LIST_free(list) }
-        return try (0..<airlock_sk_sct_num(list)).compactMap { index in
-            try airlock_sk_sct_value(list, index).map { try SignedCertificateTimestamp($0) }
-        }
+        try ASN1.withExtension(pointer, nid: NID_ct_precert_scts, name: "embedded SCT list",
+                               free: { SCT_LIST_free(OpaquePointer($0)) }) { raw, _ in
+            let list = OpaquePointer(raw)
+            return try (0..<airlock_sk_sct_num(list)).compactMap { index in
+                try airlock_sk_sct_value(list, index).map { try SignedCertificateTimestamp($0) }
+            }
+        } ?? []
     }
 
     /// The TBSCertificate with only the SCT-list extension removed: the precertificate a CT log

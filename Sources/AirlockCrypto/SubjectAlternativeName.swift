@@ -36,19 +36,13 @@ public enum SubjectAlternativeName: Sendable, Hashable, CustomStringConvertible 
 
     /// The entries of the subject alternative name extension of `x509`, in certificate order.
     static func all(in x509: OpaquePointer) throws -> [SubjectAlternativeName] {
-        var critical: Int32 = 0
-        guard let raw = X509_get_ext_d2i(x509, NID_subject_alt_name, &critical, nil) else {
-            if critical == -1 { return [] }
-            throw CryptoError.openSSL("the subject alternative name extension is malformed or repeated")
-        }
-        let names = OpaquePointer(raw)
-        defer { airlock_general_names_free(names) }
-        var entries: [SubjectAlternativeName] = []
-        for index in 0..<airlock_sk_general_name_num(names) {
-            guard let name = airlock_sk_general_name_value(names, index) else { continue }
-            if let entry = try entry(name) { entries.append(entry) }
-        }
-        return entries
+        try ASN1.withExtension(x509, nid: NID_subject_alt_name, name: "subject alternative name",
+                               free: { airlock_general_names_free(OpaquePointer($0)) }) { raw, _ in
+            let names = OpaquePointer(raw)
+            return try (0..<airlock_sk_general_name_num(names)).compactMap { index in
+                try airlock_sk_general_name_value(names, index).flatMap(entry)
+            }
+        } ?? []
     }
 
     static func entry(_ name: UnsafeMutablePointer<GENERAL_NAME>) throws -> SubjectAlternativeName? {
@@ -86,7 +80,10 @@ public enum SubjectAlternativeName: Sendable, Hashable, CustomStringConvertible 
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Text as Go's `net.IP.String` writes it (an IPv4-mapped IPv6 address prints as IPv4).
     private static func ipAddress(_ bytes: Data) throws -> String {
+        let mappedPrefix = Data(repeating: 0, count: 10) + Data([0xff, 0xff])
+        if bytes.count == 16, bytes.prefix(12) == mappedPrefix { return try ipAddress(Data(bytes.suffix(4))) }
         let family: Int32
         switch bytes.count {
         case 4: family = AF_INET

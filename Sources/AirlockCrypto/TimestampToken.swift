@@ -78,8 +78,8 @@ public struct TimestampToken: Sendable {
     }
 
     /// Verifies the token over `message` (for Sigstore, the raw signature bytes) against one
-    /// TSA and returns `genTime`. Checks, in order: the signer (the embedded certificate, or
-    /// the configured leaf when none is embedded) equals the configured leaf if there is one;
+    /// TSA and returns `genTime`. Checks, in order: the signer (found among the embedded
+    /// certificates and the configured leaf) equals the configured leaf if there is one;
     /// the signer is not a CA and has a critical extended key usage extension listing only
     /// time stamping; it chains to the TSA root at `genTime` through the configured
     /// intermediates and the embedded certificates; the imprint is the hash of `message`; the
@@ -117,24 +117,21 @@ public struct TimestampToken: Sendable {
     }
 
     /// The certificate named by the token's single SignerInfo, looked up among the embedded
-    /// certificates, or the configured leaf when the token embeds none.
+    /// certificates and the configured leaf.
     private func signerCertificate(_ token: UnsafeMutablePointer<PKCS7>, authority: TimestampAuthorityChain) throws -> Certificate {
         guard let infos = PKCS7_get_signer_info(token), airlock_sk_pkcs7_signer_info_num(infos) == 1 else {
             OpenSSLErrorQueue.clear()
             throw CryptoError("timestamp token must have exactly one signer")
         }
-        let candidates: [Certificate]
-        if !certificates.isEmpty {
-            candidates = certificates
-        } else if let leaf = authority.leaf {
-            candidates = [leaf]
-        } else {
+        // As sigstore-go, the configured leaf joins the embedded certificates.
+        let candidates = certificates + [authority.leaf].compactMap { $0 }.filter { !certificates.contains($0) }
+        guard !candidates.isEmpty else {
             throw CryptoError("timestamp embeds no certificate and the TSA has no leaf certificate configured")
         }
         let pool = try X509Stack(candidates)
         guard let signers = PKCS7_get0_signers(token, pool.pointer, PKCS7_NOINTERN) else {
             OpenSSLErrorQueue.clear()
-            throw CryptoError("the timestamp's signer is not \(certificates.isEmpty ? "the configured TSA leaf" : "among its embedded certificates")")
+            throw CryptoError("the timestamp's signer is neither an embedded certificate nor the configured TSA leaf")
         }
         defer { airlock_sk_x509_free(signers) }
         guard let x509 = airlock_sk_x509_value(signers, 0),
@@ -258,23 +255,8 @@ final class TimestampResponseHandle {
 
     /// Parses a DER `TimeStampResp` that spans all of `der`.
     init(der: Data) throws {
-        guard der.count <= TimestampToken.maximumDERSize else {
-            throw CryptoError("timestamp response is larger than \(TimestampToken.maximumDERSize) bytes")
-        }
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = start
-            guard let response = d2i_TS_RESP(nil, &cursor, raw.count) else { return nil }
-            guard cursor == start + raw.count else {
-                TS_RESP_free(response)
-                return nil
-            }
-            return response
-        }
-        guard let parsed else {
-            throw CryptoError.openSSL("not a DER RFC 3161 TimeStampResp (or trailing bytes follow it)")
-        }
-        pointer = parsed
+        pointer = try ASN1.decodeWhole(der, maximumSize: TimestampToken.maximumDERSize, what: "RFC 3161 TimeStampResp",
+                                       decode: { d2i_TS_RESP(nil, &$0, $1) }, free: { TS_RESP_free($0) })
     }
 
     deinit { TS_RESP_free(pointer) }

@@ -67,6 +67,39 @@ enum ASN1 {
         return Data(bytes: data, count: length)
     }
 
+    /// Decodes one DER value that spans all of `der` with an OpenSSL `d2i_*` function; the
+    /// caller owns the result. Oversized input and trailing bytes are errors.
+    static func decodeWhole(_ der: Data, maximumSize: Int, what: String,
+                            decode: (inout UnsafePointer<UInt8>?, Int) -> OpaquePointer?,
+                            free: (OpaquePointer) -> Void) throws -> OpaquePointer {
+        guard der.count <= maximumSize else { throw CryptoError("\(what) is larger than \(maximumSize) bytes") }
+        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
+            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
+            var cursor: UnsafePointer<UInt8>? = start
+            guard let value = decode(&cursor, raw.count) else { return nil }
+            guard cursor == start + raw.count else {
+                free(value)
+                return nil
+            }
+            return value
+        }
+        guard let parsed else { throw CryptoError.openSSL("not a DER \(what) (or trailing bytes follow it)") }
+        return parsed
+    }
+
+    /// Reads the extension `nid` of `x509` decoded by OpenSSL, then frees the decoded value;
+    /// nil when the certificate does not have it. `read` gets the value and its criticality.
+    static func withExtension<T>(_ x509: OpaquePointer, nid: Int32, name: String, free: (UnsafeMutableRawPointer) -> Void,
+                                 _ read: (UnsafeMutableRawPointer, Bool) throws -> T) throws -> T? {
+        var critical: Int32 = 0
+        guard let value = X509_get_ext_d2i(x509, nid, &critical, nil) else {
+            if critical == -1 { return nil }
+            throw CryptoError.openSSL("the \(name) extension is malformed or repeated")
+        }
+        defer { free(value) }
+        return try read(value, critical == 1)
+    }
+
     /// A new non-negative INTEGER with the big-endian magnitude `bytes`, owned by the caller.
     static func integer(_ bytes: Data) throws -> UnsafeMutablePointer<ASN1_INTEGER> {
         let bignum = bytes.withUnsafeBytes { BN_bin2bn($0.bindMemory(to: UInt8.self).baseAddress, Int32($0.count), nil) }

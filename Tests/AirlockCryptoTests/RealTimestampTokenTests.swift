@@ -65,7 +65,7 @@ struct RealTimestampTokenTests {
     @Test func failingConformanceCases() throws {
         for (name, reason) in [("rekor2-timestamp-outside-tsa-cert-validity_fail", "TSA certificate chain"),
                                ("rekor2-timestamp-payload-mismatch_fail", "imprint does not match"),
-                               ("rekor2-timestamp-untrusted-tsa-without-embedded-cert_fail", "signer is not the configured TSA leaf")] {
+                               ("rekor2-timestamp-untrusted-tsa-without-embedded-cert_fail", "signer is neither an embedded certificate nor the configured TSA leaf")] {
             let result = verify(try load(name))
             guard case .failure(let error) = result else {
                 Issue.record("\(name) verified")

@@ -114,7 +114,7 @@ import Testing
         let otherKey = try PrivateKey.generateP256()
         let otherLeaf = try pki.tsaLeaf(key: otherKey).issue(issuer: pki.intermediate, issuerKey: pki.intermediateKey)
         #expect(try failure(token, authority: TimestampAuthorityChain(root: pki.root, intermediates: [pki.intermediate], leaf: otherLeaf))
-            == "the timestamp's signer is not the configured TSA leaf")
+            == "the timestamp's signer is neither an embedded certificate nor the configured TSA leaf")
     }
 
     @Test func signerMustBeTheConfiguredLeaf() throws {
