@@ -141,7 +141,7 @@ public struct CertificateBuilder: Sendable {
     private func setValidity(_ x509: OpaquePointer) throws {
         guard notBefore <= notAfter else { throw CryptoError("notBefore is after notAfter") }
         for (date, setter) in [(notBefore, X509_set1_notBefore), (notAfter, X509_set1_notAfter)] {
-            guard let time = ASN1_TIME_set(nil, time_t(date.timeIntervalSince1970.rounded(.down))) else {
+            guard let time = ASN1_TIME_set(nil, time_t(date.wholeSecondsSince1970)) else {
                 throw CryptoError.openSSL("invalid certificate time \(date.rfc3339)")
             }
             defer { ASN1_STRING_free(time) }

@@ -145,7 +145,7 @@ final class X509StoreHandle {
     /// Validation at `time` (whole seconds, rounded down), trusted certificates first, any
     /// trusted certificate an anchor, no purpose (extended key usages are checked by the caller).
     static func configure(_ parameters: OpaquePointer, at time: Date) {
-        X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970.rounded(.down)))
+        X509_VERIFY_PARAM_set_time(parameters, time_t(time.wholeSecondsSince1970))
         X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_TRUSTED_FIRST))
     }
 

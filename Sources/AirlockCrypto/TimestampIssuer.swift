@@ -144,9 +144,9 @@ private final class IssuanceValues {
     let serialNumber: Data
 
     init(genTime: Date, serialNumber: Data) {
-        let whole = genTime.timeIntervalSince1970.rounded(.down)
-        seconds = Int(whole)
-        microseconds = min(Int(((genTime.timeIntervalSince1970 - whole) * 1_000_000).rounded()), 999_999)
+        seconds = genTime.wholeSecondsSince1970
+        let fraction = genTime.timeIntervalSince1970 - Double(seconds)
+        microseconds = fraction.isFinite ? min(max(Int((fraction * 1_000_000).rounded()), 0), 999_999) : 0
         self.serialNumber = serialNumber
     }
 

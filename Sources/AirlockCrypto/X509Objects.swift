@@ -141,6 +141,13 @@ enum ASN1 {
 }
 
 extension Date {
+    /// Whole seconds since 1970 (rounded down), clamped to ±10^12 so that no date traps.
+    var wholeSecondsSince1970: Int {
+        let seconds = timeIntervalSince1970.rounded(.down)
+        guard seconds.isFinite else { return seconds > 0 ? 1_000_000_000_000 : -1_000_000_000_000 }
+        return Int(min(max(seconds, -1e12), 1e12))
+    }
+
     /// RFC 3339 in UTC, with fractional seconds only when there are any (for messages).
     var rfc3339: String {
         let fractional = timeIntervalSince1970.rounded(.down) != timeIntervalSince1970

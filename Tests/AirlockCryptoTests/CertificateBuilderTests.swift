@@ -25,11 +25,14 @@ import Testing
         #expect(leaf.serialNumberHex == "1234")
         #expect(leaf.notBefore == TestPKI.now - 60)
         #expect(leaf.notAfter == TestPKI.now + 540)
+        #expect(leaf.isValid(at: leaf.notBefore) && leaf.isValid(at: leaf.notAfter) && !leaf.isValid(at: leaf.notAfter + 0.001))
         #expect(!leaf.isCA && leaf.pathLengthConstraint == nil)
         #expect(leaf.publicKey == key.publicKey)
         #expect(leaf.extendedKeyUsages == [ExtendedKeyUsage.codeSigning])
         #expect(leaf.hasExtendedKeyUsage && !leaf.isExtendedKeyUsageCritical)
         #expect(leaf.subjectAlternativeNames == builder.subjectAlternativeNames.dropLast() + [.ipAddress("198.51.100.1")])
+        #expect(leaf.subjectAlternativeNames.map(\.value) == ["https://example.com/id", "signer@example.com", "build.example.com",
+                                                              "192.0.2.7", "2001:db8::1", "héllo-user", "198.51.100.1"])
         #expect(leaf.subjectAlternativeNames.map(\.description).dropLast().last == "otherName:1.3.6.1.4.1.57264.1.7:héllo-user")
         #expect(leaf.extensions.map(\.oid) == ["2.5.29.15", "2.5.29.37", "2.5.29.14", "2.5.29.35", "2.5.29.17",
                                                "1.3.6.1.4.1.57264.1.1", "1.3.6.1.4.1.57264.1.8"])

@@ -36,6 +36,10 @@ import Testing
         let validator = pki.codeSigningValidator()
         #expect(failure(validator, leaf, at: TestPKI.now + 3600).contains("the leaf certificate expired at 2023-11-14T22:22:20Z, before the validation time 2023-11-14T23:13:20Z"))
         #expect(failure(validator, leaf, at: TestPKI.now - 3600).contains("the leaf certificate is not valid before 2023-11-14T22:12:20Z, after the validation time 2023-11-14T21:13:20Z"))
+        // Absurd times are rejected, never a trap.
+        for absurd in [Date.distantFuture, Date(timeIntervalSince1970: 1e18), Date(timeIntervalSince1970: -1e18)] {
+            #expect(failure(validator, leaf, at: absurd) != "validated")
+        }
     }
 
     @Test func expiredIntermediateIsNamed() throws {
