@@ -54,7 +54,6 @@ static inline unsigned long airlock_xn_flag_rfc2253(void) { return XN_FLAG_RFC22
 static inline int airlock_ts_vfy_all_data(void) { return TS_VFY_ALL_DATA; }
 
 /* Certificates, certificate transparency and timestamps (Certificate*.swift, *Timestamp*.swift). */
-static inline int airlock_sk_x509_extension_num(const STACK_OF(X509_EXTENSION) *s) { return sk_X509_EXTENSION_num(s); }
 static inline GENERAL_NAMES *airlock_general_names_new(void) { return sk_GENERAL_NAME_new_null(); }
 static inline int airlock_sk_general_name_push(GENERAL_NAMES *s, GENERAL_NAME *n) { return sk_GENERAL_NAME_push(s, n); }
 static inline EXTENDED_KEY_USAGE *airlock_extended_key_usage_new(void) { return sk_ASN1_OBJECT_new_null(); }
