@@ -31,36 +31,21 @@ public enum ManifestDocument: Hashable, Sendable {
         return isIndex ? .index(try ImageIndex.decode(data)) : .image(try ImageManifest.decode(data))
     }
 
+    /// The fields both kinds share.
+    private var header: any ManifestHeader {
+        switch self {
+        case .image(let manifest): manifest
+        case .index(let index): index
+        }
+    }
+
     /// The document's `mediaType` field, if it has one.
-    public var mediaType: String? {
-        switch self {
-        case .image(let manifest): manifest.mediaType
-        case .index(let index): index.mediaType
-        }
-    }
-
-    /// The `subject` descriptor (the manifest this one refers to), if any.
-    public var subject: Descriptor? {
-        switch self {
-        case .image(let manifest): manifest.subject
-        case .index(let index): index.subject
-        }
-    }
-
-    public var annotations: [String: String]? {
-        switch self {
-        case .image(let manifest): manifest.annotations
-        case .index(let index): index.annotations
-        }
-    }
-
+    public var mediaType: String? { header.mediaType }
     /// The document's own `artifactType` field.
-    public var artifactType: String? {
-        switch self {
-        case .image(let manifest): manifest.artifactType
-        case .index(let index): index.artifactType
-        }
-    }
+    public var artifactType: String? { header.artifactType }
+    /// The `subject` descriptor (the manifest this one refers to), if any.
+    public var subject: Descriptor? { header.subject }
+    public var annotations: [String: String]? { header.annotations }
 
     /// The artifact type as the OCI referrers API reports it: `artifactType`, else for an
     /// image manifest its config media type.
@@ -85,6 +70,17 @@ public enum ManifestDocument: Hashable, Sendable {
         }
     }
 }
+
+/// The fields image manifests and indexes have in common.
+public protocol ManifestHeader: Sendable {
+    var mediaType: String? { get }
+    var artifactType: String? { get }
+    var subject: Descriptor? { get }
+    var annotations: [String: String]? { get }
+}
+
+extension ImageManifest: ManifestHeader {}
+extension ImageIndex: ManifestHeader {}
 
 /// A manifest or index read from a layout: its descriptor, the exact bytes its digest
 /// covers, and the parsed document.

@@ -51,7 +51,8 @@ public struct OCILayout: Sendable {
     }
 
     /// Creates a new layout (and missing parent directories) with an empty index; fails if
-    /// `directory` already holds a layout.
+    /// `directory` already holds a layout. An `index.json` already there without `oci-layout`
+    /// (e.g. left by an interrupted create) is kept if it parses and refused otherwise.
     public static func create(at directory: URL) throws -> OCILayout {
         let layout = OCILayout(directory: directory)
         try layout.prepareDirectory()
@@ -65,9 +66,10 @@ public struct OCILayout: Sendable {
     }
 
     /// Opens the layout at `directory`, creating an empty one if there is none yet. Safe to
-    /// call from several processes at once.
+    /// call from several processes at once; an existing layout is only read.
     public static func openOrCreate(at directory: URL) throws -> OCILayout {
         let layout = OCILayout(directory: directory)
+        if layout.hasMarker { return try open(at: directory) }
         try layout.prepareDirectory()
         try layout.withWriteLock {
             if !layout.hasMarker { try layout.initialise() }
@@ -118,11 +120,16 @@ public struct OCILayout: Sendable {
         }
     }
 
-    /// Writes the marker and an empty index; the caller holds the write lock.
+    /// Writes an empty index (unless a valid one is there) and then the marker, so that a
+    /// layout with a marker is always complete; the caller holds the write lock.
     private func initialise() throws {
         try OpenFile.ensureDirectory(filePath("blobs"))
         try OpenFile.ensureDirectory(filePath("blobs/sha256"))
-        try writeAtomically(try OCIJSON.encode(ImageIndex(), pretty: true), to: Self.indexFileName)
+        if FileManager.default.fileExists(atPath: filePath(Self.indexFileName)) {
+            _ = try readIndex()
+        } else {
+            try writeAtomically(try OCIJSON.encode(ImageIndex(), pretty: true), to: Self.indexFileName)
+        }
         try writeAtomically(Self.markerBytes, to: Self.markerFileName)
     }
 

@@ -16,6 +16,26 @@ struct LayoutStoreTests {
         #expect(try OCILayout.openOrCreate(at: layout.directory).directory == layout.directory)
     }
 
+    @Test func createKeepsAValidIndexAndRefusesABrokenOne() throws {
+        let scratch = try ScratchDirectory()
+        let entry = #"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(sha256("m"))","size":1}]}"#
+        try scratch.write(entry, to: "kept/index.json")
+        #expect(try OCILayout.create(at: scratch.path("kept")).readIndex().manifests.map(\.digest) == [sha256("m")])
+        try scratch.write("{", to: "broken/index.json")
+        #expect(throws: OCIError.self) { try OCILayout.openOrCreate(at: scratch.path("broken")) }
+        #expect(try Data(contentsOf: scratch.path("broken/index.json")) == Data("{".utf8))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("broken/oci-layout").path))
+    }
+
+    @Test func openOrCreateOnAnExistingLayoutOnlyReads() throws {
+        let scratch = try ScratchDirectory()
+        let layout = try OCILayout.create(at: scratch.path("existing"))
+        let lock = scratch.path("existing/\(OCILayout.lockFileName)")
+        try FileManager.default.removeItem(at: lock)
+        #expect(try OCILayout.openOrCreate(at: layout.directory).readIndex() == ImageIndex())
+        #expect(!FileManager.default.fileExists(atPath: lock.path))
+    }
+
     @Test func openRefusesNonLayouts() throws {
         let scratch = try ScratchDirectory()
         #expect(throws: OCIError.self) { try OCILayout.open(at: scratch.path("absent")) }
