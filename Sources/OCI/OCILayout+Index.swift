@@ -31,7 +31,8 @@ extension OCILayout {
 
     /// Stores a manifest (blob) and lists it in `index.json` with `annotations` and
     /// `platform`. A `ref.name` annotation moves that tag to this entry; an identical entry
-    /// is not added twice. Returns the new entry.
+    /// is not added twice. A cosign `kind=…/image` or `…/imageIndex` entry is refused when
+    /// another manifest already has one (cosign reads only the first). Returns the new entry.
     @discardableResult
     public func addManifest(_ bytes: Data, mediaType: String, annotations: [String: String]? = nil,
                             platform: Platform? = nil) throws -> Descriptor {
@@ -39,6 +40,10 @@ extension OCILayout {
         entry.annotations = annotations
         entry.platform = platform
         try updateIndex { index in
+            if let kind = entry.cosignKind, kind == .image || kind == .imageIndex,
+               let other = index.manifests.first(where: { $0.digest != entry.digest && ($0.cosignKind == .image || $0.cosignKind == .imageIndex) }) {
+                throw OCIError(.refused, "\(displayName) already holds a cosign \(AnnotationKey.cosignKind)=\(other.cosignKind?.rawValue ?? "") entry (\(other.digest)); cosign reads only the first")
+            }
             if let tag = entry.refName {
                 index.removeTag(tag)
             }

@@ -20,6 +20,22 @@ struct IndexUpdateTests {
         #expect(try layout.readIndex().manifests.count == 1)
     }
 
+    @Test func secondCosignImageKindIsRefused() throws {
+        let scratch = try ScratchDirectory()
+        let layout = try OCILayout.create(at: scratch.url)
+        let builder = ImageBuilder(layout: layout)
+        let kind = [AnnotationKey.cosignKind: CosignLayoutKind.image.rawValue]
+        let first = try builder.image(seed: "first")
+        try layout.addManifest(first.bytes, mediaType: MediaType.ociManifest, annotations: kind)
+        try layout.addManifest(first.bytes, mediaType: MediaType.ociManifest, annotations: kind)
+        let second = try builder.image(seed: "second")
+        let error = #expect(throws: OCIError.self) {
+            try layout.addManifest(second.bytes, mediaType: MediaType.ociManifest, annotations: [AnnotationKey.cosignKind: CosignLayoutKind.imageIndex.rawValue])
+        }
+        #expect(error?.kind == .refused)
+        #expect(try layout.readIndex().manifests.map(\.digest) == [first.manifest.digest])
+    }
+
     @Test func addManifestRefusesBytesThatAreNotThatMediaType() throws {
         let scratch = try ScratchDirectory()
         let layout = try OCILayout.create(at: scratch.url)
