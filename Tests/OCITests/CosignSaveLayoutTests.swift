@@ -1,7 +1,7 @@
 import AirlockCrypto
 import Foundation
 import Testing
-@testable import OCI
+import OCI
 
 /// A layout written the way `cosign save` writes it (FORMATS.md §5.1): 4-space `oci-layout`,
 /// 3-space `index.json` with `kind` annotations and no `ref.name`, Go field order

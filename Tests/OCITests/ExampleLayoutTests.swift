@@ -1,7 +1,7 @@
 import AirlockCrypto
 import Foundation
 import Testing
-@testable import OCI
+import OCI
 
 /// The committed example layout in Fixtures/, built by Fixtures/make-example-layout.py.
 @Suite("Fixtures/example-layout")

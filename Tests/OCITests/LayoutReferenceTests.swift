@@ -1,6 +1,6 @@
 import AirlockCrypto
 import Testing
-@testable import OCI
+import OCI
 
 @Suite("Layout references")
 struct LayoutReferenceTests {

@@ -1,7 +1,7 @@
 import AirlockCrypto
 import Foundation
 import Testing
-@testable import OCI
+import OCI
 
 @Suite("Layout verification")
 struct LayoutVerifierTests {

@@ -1,7 +1,7 @@
 import AirlockCrypto
 import Foundation
 import Testing
-@testable import OCI
+import OCI
 
 @Suite("Resolving DIR, DIR:TAG and DIR@DIGEST")
 struct ResolveTests {

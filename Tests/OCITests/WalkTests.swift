@@ -1,7 +1,7 @@
 import AirlockCrypto
 import Foundation
 import Testing
-@testable import OCI
+import OCI
 
 @Suite("Walking reachable blobs")
 struct WalkTests {
