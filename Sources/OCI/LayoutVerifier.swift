@@ -12,7 +12,7 @@ import Foundation
 /// everything else is reported in the result.
 public struct LayoutVerifier: Sendable {
     public let layout: OCILayout
-    /// How many blobs are hashed at the same time.
+    /// At most how many blobs are hashed at the same time (one thread each).
     public let parallelism: Int
 
     public init(layout: OCILayout, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -63,20 +63,16 @@ public struct LayoutVerifier: Sendable {
     /// absent foreign layers (descriptors with `urls`), which are not required to be present.
     private func hash(_ leaves: [ReachableBlob]) -> ([LayoutProblem], Set<Digest>) {
         let ordered = leaves.sorted { $0.descriptor.size > $1.descriptor.size }
-        let outcomes = OutcomeSlots(count: ordered.count)
+        let work = HashingWork(count: ordered.count)
         let layout = self.layout
-        let check: @Sendable (Int) -> Void = { slot in
-            let blob = ordered[slot]
-            outcomes.set(slot, Self.check(blob, in: layout))
-        }
-        if parallelism == 1 || ordered.count < 2 {
-            ordered.indices.forEach(check)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: ordered.count, execute: check)
+        DispatchQueue.concurrentPerform(iterations: min(parallelism, max(ordered.count, 1))) { _ in
+            while let slot = work.nextSlot() {
+                work.record(slot, Self.check(ordered[slot], in: layout))
+            }
         }
         var problems: [LayoutProblem] = []
         var skipped = Set<Digest>()
-        for (blob, outcome) in zip(ordered, outcomes.values) {
+        for (blob, outcome) in zip(ordered, work.outcomes) {
             switch outcome {
             case .verified: break
             case .skippedForeign: skipped.insert(blob.descriptor.digest)
@@ -110,20 +106,29 @@ public struct LayoutVerifier: Sendable {
         case failed(OCIError)
     }
 
-    /// One result slot per blob, filled from several threads.
-    private final class OutcomeSlots: @unchecked Sendable {
+    /// Hands out blob slots to worker threads, largest blob first, and collects outcomes.
+    private final class HashingWork: @unchecked Sendable {
         private let lock = NSLock()
+        private var next = 0
         private var slots: [Outcome?]
 
         init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-        func set(_ slot: Int, _ outcome: Outcome) {
+        func nextSlot() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        func record(_ slot: Int, _ outcome: Outcome) {
             lock.lock()
             slots[slot] = outcome
             lock.unlock()
         }
 
-        var values: [Outcome] {
+        var outcomes: [Outcome] {
             lock.lock()
             defer { lock.unlock() }
             return slots.map { $0 ?? .failed(OCIError(.io, "blob was not checked")) }
