@@ -7,46 +7,9 @@ import Testing
 /// Fixtures/example-layout.
 @Suite("airlock layout")
 struct LayoutCommandTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let exampleLayout = packageRoot.appendingPathComponent("Fixtures/example-layout")
+    static let exampleLayout = AirlockProcess.packageRoot.appendingPathComponent("Fixtures/example-layout")
 
-    /// The airlock binary: $AIRLOCK, else the one built beside this test bundle.
-    static let airlock: URL? = {
-        if let path = ProcessInfo.processInfo.environment["AIRLOCK"] { return URL(fileURLWithPath: path) }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("airlock")
-        let candidates = [beside, packageRoot.appendingPathComponent(".build/debug/airlock")]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var stderrLines: [Substring] { stderr.split(separator: "\n") }
-    }
-
-    /// Starts `airlock arguments…`; call `finish` on the result to wait for it.
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let binary: URL = try #require(airlock, "the airlock binary is not built")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let (stdout, stderr) = (Pipe(), Pipe())
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        return (process, stdout, stderr)
-    }
-
-    static func finish(_ started: (Process, Pipe, Pipe)) -> Outcome {
-        let (process, stdout, stderr) = started
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
-    }
-
-    static func run(_ arguments: String...) throws -> Outcome { finish(try start(arguments)) }
+    static func run(_ arguments: String...) throws -> AirlockProcess.Result { try AirlockProcess.run(arguments) }
 
     /// A private copy of the example layout.
     final class LayoutCopy {
@@ -70,8 +33,8 @@ struct LayoutCommandTests {
     @Test func verifyIntactLayout() throws {
         let outcome = try Self.run("layout", "verify", Self.exampleLayout.path)
         #expect(outcome.status == 0)
-        #expect(outcome.stdout.contains(": ok: 7 blobs"))
-        #expect(outcome.stderr.isEmpty)
+        #expect(outcome.stdoutText.contains(": ok: 7 blobs"))
+        #expect(outcome.stderrText.isEmpty)
     }
 
     @Test func verifyNamesADigestMismatchAndExits1() throws {
@@ -82,10 +45,9 @@ struct LayoutCommandTests {
         try bytes.write(to: layer.url)
         let outcome = try Self.run("layout", "verify", copy.url.path)
         #expect(outcome.status == 1)
-        #expect(outcome.stderrLines.count == 1)
-        #expect(outcome.stderr.hasPrefix("airlock: error: "))
-        #expect(outcome.stderr.contains("\(layer.digest) digest mismatch"))
-        #expect(outcome.stdout.contains("FAIL \(layer.digest) digest mismatch"))
+        #expect(outcome.isOneLineError)
+        #expect(outcome.stderrText.contains("\(layer.digest) digest mismatch"))
+        #expect(outcome.stdoutText.contains("FAIL \(layer.digest) digest mismatch"))
     }
 
     @Test func verifyNamesAMissingBlobAndExits1() throws {
@@ -94,9 +56,9 @@ struct LayoutCommandTests {
         try FileManager.default.removeItem(at: layer.url)
         let outcome = try Self.run("layout", "verify", copy.url.path, "--output", "json")
         #expect(outcome.status == 1)
-        #expect(outcome.stderrLines.count == 1)
-        #expect(outcome.stderr.contains("\(layer.digest) missing"))
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        #expect(outcome.isOneLineError)
+        #expect(outcome.stderrText.contains("\(layer.digest) missing"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdoutText.utf8)) as? [String: Any])
         #expect(report["passed"] as? Bool == false)
         let problems = try #require(report["problems"] as? [[String: Any]])
         #expect(problems.map { $0["digest"] as? String } == [layer.digest.description])
@@ -109,9 +71,9 @@ struct LayoutCommandTests {
             .write(to: copy.url.appendingPathComponent("index.json"))
         let outcome = try Self.run("layout", "verify", copy.url.path)
         #expect(outcome.status == 2)
-        #expect(outcome.stderrLines.count == 1)
-        #expect(outcome.stderr.contains("index.json: malformed image index: manifests[0].digest"))
-        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.isOneLineError)
+        #expect(outcome.stderrText.contains("index.json: malformed image index: manifests[0].digest"))
+        #expect(outcome.stdoutText.isEmpty)
     }
 
     @Test func verifyMalformedManifestExits2() throws {
@@ -122,32 +84,32 @@ struct LayoutCommandTests {
         try layout.updateIndex { $0.manifests.append(Descriptor(mediaType: MediaType.ociManifest, digest: digest, size: Int64(bogus.count))) }
         let outcome = try Self.run("layout", "verify", copy.url.path)
         #expect(outcome.status == 2)
-        #expect(outcome.stderrLines.count == 1)
-        #expect(outcome.stderr.contains("\(digest): malformed image manifest: config: required field missing"))
+        #expect(outcome.isOneLineError)
+        #expect(outcome.stderrText.contains("\(digest): malformed image manifest: config: required field missing"))
     }
 
     @Test func verifyOfANonLayoutExits2() throws {
-        let outcome = try Self.run("layout", "verify", Self.packageRoot.appendingPathComponent("Sources").path)
+        let outcome = try Self.run("layout", "verify", AirlockProcess.packageRoot.appendingPathComponent("Sources").path)
         #expect(outcome.status == 2)
-        #expect(outcome.stderrLines.count == 1)
-        #expect(outcome.stderr.contains("not an OCI image layout"))
+        #expect(outcome.isOneLineError)
+        #expect(outcome.stderrText.contains("not an OCI image layout"))
     }
 
     @Test func tagAndUntag() throws {
         let copy = try LayoutCopy()
         let platform = try #require(try copy.layout.walk(from: copy.layout.readIndex().manifests).blobs.first { $0.role == .manifest })
         let tagged = try Self.run("layout", "tag", "\(copy.url.path)@\(platform.descriptor.digest)", "amd64-only")
-        #expect(tagged.status == 0, "\(tagged.stderr)")
+        #expect(tagged.status == 0, "\(tagged)")
         #expect(try copy.layout.resolve(.tag("amd64-only")).digest == platform.descriptor.digest)
         let moved = try Self.run("layout", "tag", "\(copy.url.path):v1", "stable")
-        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(moved.status == 0, "\(moved)")
         #expect(try copy.layout.readIndex().tags == ["v1", "amd64-only", "stable"])
         let untagged = try Self.run("layout", "untag", "\(copy.url.path):amd64-only")
         #expect(untagged.status == 0)
         #expect(try copy.layout.readIndex().tags == ["v1", "stable"])
         let again = try Self.run("layout", "untag", "\(copy.url.path):amd64-only")
         #expect(again.status == 2)
-        #expect(again.stderrLines.count == 1)
+        #expect(again.isOneLineError)
     }
 
     @Test func badTagNameIsAUsageError() throws {
@@ -161,10 +123,39 @@ struct LayoutCommandTests {
         let copy = try LayoutCopy()
         let image = try copy.layout.resolve(.soleImage)
         let names = (0..<8).map { "proc\($0)" }
-        let started = try names.map { try Self.start(["layout", "tag", "\(copy.url.path)@\(image.digest)", $0]) }
-        let outcomes = started.map(Self.finish)
-        #expect(outcomes.map(\.status) == Array(repeating: 0, count: names.count), "\(outcomes.map(\.stderr))")
+        let outcomes = ConcurrentOutcomes()
+        let started = DispatchGroup()
+        // One thread per process, so that all eight run at once and contend for the lock.
+        for name in names {
+            started.enter()
+            let arguments = ["layout", "tag", "\(copy.url.path)@\(image.digest)", name]
+            Thread {
+                outcomes.record(Result { try AirlockProcess.run(arguments) })
+                started.leave()
+            }.start()
+        }
+        started.wait()
+        let results = try outcomes.all.map { try $0.get() }
+        #expect(results.map(\.status) == Array(repeating: 0, count: names.count), "\(results)")
         #expect(Set(try copy.layout.readIndex().tags) == Set(names + ["v1"]))
         #expect(try LayoutVerifier(layout: copy.layout).verify().passed)
+    }
+}
+
+/// Results of processes run from several threads.
+final class ConcurrentOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<AirlockProcess.Result, Error>] = []
+
+    func record(_ result: Result<AirlockProcess.Result, Error>) {
+        lock.lock()
+        results.append(result)
+        lock.unlock()
+    }
+
+    var all: [Result<AirlockProcess.Result, Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
     }
 }
