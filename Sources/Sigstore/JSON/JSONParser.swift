@@ -68,13 +68,10 @@ private struct JSONParser {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
-        let count = literal.utf8CodeUnitCount
-        guard bytes.count - index >= count else { throw fail(.unexpectedEnd) }
-        for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] {
-            index += offset
-            throw fail(.unexpectedCharacter)
+        for offset in 0..<literal.utf8CodeUnitCount {
+            guard try peek() == literal.utf8Start[offset] else { throw fail(.unexpectedCharacter) }
+            index += 1
         }
-        index += count
     }
 
     private mutating func parseObject(depth: Int) throws(JSONError) -> JSONValue {

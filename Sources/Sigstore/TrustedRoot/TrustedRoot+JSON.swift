@@ -68,7 +68,7 @@ extension TrustedRoot {
             throw FormatError("\(path): not a canonical DER SubjectPublicKeyInfo")
         }
         guard details.describes(key.algorithm) else {
-            throw FormatError("\(path): a \(key.algorithm) key does not match keyDetails \(details.rawValue)")
+            throw FormatError("\(path): key type \(key.algorithm) does not match keyDetails \(details.rawValue)")
         }
         return key
     }
