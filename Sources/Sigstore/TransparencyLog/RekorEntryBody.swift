@@ -191,11 +191,11 @@ private func readPEMVerifier(_ object: JSONObjectReader, _ field: String) throws
 extension HashedRekordV001 {
     fileprivate init(spec entry: JSONObjectReader) throws(FormatError) {
         let spec = try entry.requiredObject("spec", fields: ["data", "signature"])
-        let data = try spec.requiredObject("data", fields: ["hash"])
+        let dataHash = try readHash(spec.requiredObject("data", fields: ["hash"]), "hash")
         let signature = try spec.requiredObject("signature", fields: ["content", "publicKey"])
         self.init(signature: try signature.requiredBytes("content"),
                   verifier: try readPEMVerifier(signature.requiredObject("publicKey", fields: ["content"]), "content"),
-                  dataHash: try readHash(data, "hash"))
+                  dataHash: dataHash)
         signatureContent = try signature.requiredString("content")
     }
 }
