@@ -1,5 +1,6 @@
 /// Why JSON text was refused, or why a value cannot be canonicalised.
 public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What was wrong.
     public enum Reason: Sendable, Equatable {
         case tooLarge(limit: Int)
         case tooDeep(limit: Int)

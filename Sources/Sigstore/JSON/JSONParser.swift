@@ -75,16 +75,10 @@ private struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONError) -> JSONValue {
-        guard depth <= limits.maxDepth else { throw fail(.tooDeep(limit: limits.maxDepth)) }
-        index += 1
         var members: [(key: String, value: JSONValue)] = []
         var seen = Set<String>()
-        skipWhitespace()
-        if try peek() == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
+        guard try openContainer(depth: depth, closing: UInt8(ascii: "}")) else { return .object(members) }
+        repeat {
             guard try peek() == UInt8(ascii: "\"") else { throw fail(.unexpectedCharacter) }
             let keyOffset = index
             let key = try parseString()
@@ -94,42 +88,42 @@ private struct JSONParser {
             index += 1
             skipWhitespace()
             members.append((key: key, value: try parseValue(depth: depth)))
-            skipWhitespace()
-            switch try peek() {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default:
-                throw fail(.unexpectedCharacter)
-            }
-        }
+        } while try continueContainer(closing: UInt8(ascii: "}"))
+        return .object(members)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONError) -> JSONValue {
+        var elements: [JSONValue] = []
+        guard try openContainer(depth: depth, closing: UInt8(ascii: "]")) else { return .array(elements) }
+        repeat {
+            elements.append(try parseValue(depth: depth))
+        } while try continueContainer(closing: UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// Steps over the opening bracket; false when the container is empty (closing consumed too).
+    private mutating func openContainer(depth: Int, closing: UInt8) throws(JSONError) -> Bool {
         guard depth <= limits.maxDepth else { throw fail(.tooDeep(limit: limits.maxDepth)) }
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
-        if try peek() == UInt8(ascii: "]") {
+        guard try peek() == closing else { return true }
+        index += 1
+        return false
+    }
+
+    /// After an item: true on `,` (another item follows), false on the closing bracket.
+    private mutating func continueContainer(closing: UInt8) throws(JSONError) -> Bool {
+        skipWhitespace()
+        switch try peek() {
+        case UInt8(ascii: ","):
             index += 1
-            return .array(elements)
-        }
-        while true {
-            elements.append(try parseValue(depth: depth))
             skipWhitespace()
-            switch try peek() {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            default:
-                throw fail(.unexpectedCharacter)
-            }
+            return true
+        case closing:
+            index += 1
+            return false
+        default:
+            throw fail(.unexpectedCharacter)
         }
     }
 
