@@ -19,8 +19,9 @@ extension PrivateSigstore {
         let content: BundleContent
         switch recipe.content {
         case .messageSignature:
-            let scheme: SignatureScheme? = key.algorithm == .ed25519 ? .ed25519ph : nil
-            content = .messageSignature(MessageSignature(messageDigest: Digest.of(recipe.artifact),
+            // Ed25519 signs messages prehashed (SHA-512), so the digest is SHA-512, as Rekor v2 needs.
+            let scheme = key.algorithm == .ed25519 ? SignatureScheme.ed25519ph : key.algorithm.defaultScheme
+            content = .messageSignature(MessageSignature(messageDigest: Digest.of(recipe.artifact, algorithm: scheme.hash ?? .sha256),
                                                          signature: try key.sign(recipe.artifact, scheme: scheme)))
         case .dsse(let predicateType):
             let statement = InTotoStatement(subjects: [.init(name: "artifact", digest: ["sha256": Digest.of(recipe.artifact).hex])],

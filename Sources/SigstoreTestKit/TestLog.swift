@@ -36,7 +36,7 @@ public final class TestLog {
             treeID = 1_193_050_959_916_656_506
             shardOffset = 4_000
         case .v2:
-            key = try TestKeys.generateEd25519()
+            key = try KitKeys.generateEd25519()
             logID = try LogKeyID.signedNote(key.publicKey, origin: host)
             treeID = 0
             shardOffset = 0
@@ -80,7 +80,7 @@ public final class TestLog {
 }
 
 /// Keys the kit makes.
-public enum TestKeys {
+public enum KitKeys {
     /// A fresh Ed25519 key (random seed wrapped as RFC 8410 PKCS#8).
     public static func generateEd25519() throws -> PrivateKey {
         var generator = SystemRandomNumberGenerator()
