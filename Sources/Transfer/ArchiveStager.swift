@@ -1,0 +1,74 @@
+import AirlockCrypto
+import Foundation
+
+/// A file written to a staging area: its size and digest (sha256 unless it is a blob of
+/// another algorithm).
+struct StagedFile: Hashable {
+    let size: Int64
+    let digest: Digest
+}
+
+/// What an archive held once staged. Blob digests have been checked; nothing else has.
+struct StagedArchive {
+    let staging: StagingArea
+    var hasLayoutMarker = false
+    var hasIndex = false
+    /// Blobs written under `blobs/`, by digest.
+    var blobs: [Digest: Int64] = [:]
+    /// Files below `airlock/`, by path relative to it.
+    var airlockFiles: [String: StagedFile] = [:]
+    /// Files of a `docker save` archive, by path.
+    var dockerFiles: [String: StagedFile] = [:]
+    /// `docker save` layer symlinks: link path → target path.
+    var dockerLinks: [String: String] = [:]
+}
+
+/// Writes every entry of an untrusted archive into a staging area, hashing while writing,
+/// and refusing an entry that would not fit in the free space of the staging file system.
+/// Each staged file is fsynced, so that a later rename into a layout is durable.
+final class ArchiveStager {
+    private let reader: ArchiveEntryReader
+    private let staging: StagingArea
+    private let progress: TransferProgress?
+    /// Called after each file is staged and checked (e.g. to parse `index.json` and
+    /// manifests, so that later blobs are held to the sizes they declare).
+    var fileStaged: (AcceptedEntry, String) throws -> Void = { _, _ in }
+
+    init(reader: ArchiveEntryReader, staging: StagingArea, progress: TransferProgress? = nil) {
+        self.reader = reader
+        self.staging = staging
+        self.progress = progress
+    }
+
+    func stage() throws -> StagedArchive {
+        var staged = StagedArchive(staging: staging)
+        while let file = try reader.next() {
+            if case .dockerLayerLink(let path, let target) = file.entry {
+                staged.dockerLinks[path] = target
+                continue
+            }
+            guard let relativePath = file.entry.relativePath else { continue }
+            if let available = staging.availableBytes(), file.size > available {
+                throw TransferError.entry(file.name, "declares \(ByteCount(file.size)) but only \(ByteCount(available)) are free where it would be staged")
+            }
+            let output = try staging.createFile(relativePath)
+            let digest = try reader.readData { block in
+                try output.write(block)
+                progress?.update(completed: reader.bytesConsumed, total: reader.fileSize)
+            }
+            try output.sync()
+            let result = StagedFile(size: file.size, digest: digest)
+            switch file.entry {
+            case .layoutMarker: staged.hasLayoutMarker = true
+            case .index: staged.hasIndex = true
+            case .blob(let blobDigest): staged.blobs[blobDigest] = file.size
+            case .airlockFile(let path): staged.airlockFiles[path] = result
+            case .dockerFile(let path): staged.dockerFiles[path] = result
+            case .dockerLayerLink, .directory: break
+            }
+            try fileStaged(file.entry, staging.filePath(relativePath))
+        }
+        progress?.update(completed: reader.fileSize, total: reader.fileSize)
+        return staged
+    }
+}
