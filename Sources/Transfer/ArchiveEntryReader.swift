@@ -72,13 +72,18 @@ final class ArchiveEntryReader {
         pending = nil
         var algorithm = DigestAlgorithm.sha256
         if case .blob(let digest) = file.entry { algorithm = digest.algorithm }
-        let hasher = DigestStream(algorithm)
+        let hasher = StreamHasher(algorithm, expectedSize: file.size)
         var count: Int64 = 0
-        while let block = try reader.readBlock() {
-            count += Int64(block.count)
-            guard count <= file.size else { throw TransferError.entry(file.name, "holds more data than its header declares") }
-            hasher.update(block)
-            try sink(block)
+        do {
+            while let block = try reader.readBlock() {
+                count += Int64(block.count)
+                guard count <= file.size else { throw TransferError.entry(file.name, "holds more data than its header declares") }
+                hasher.update(block)
+                try sink(block)
+            }
+        } catch {
+            hasher.cancel()
+            throw error
         }
         guard count == file.size else {
             throw TransferError.entry(file.name, "truncated: \(count) of \(file.size) bytes")

@@ -33,6 +33,16 @@ final class ArchiveStager {
     /// Called after each file is staged and checked (e.g. to parse `index.json` and
     /// manifests, so that later blobs are held to the sizes they declare).
     var fileStaged: (AcceptedEntry, String) throws -> Void = { _, _ in }
+    /// Which files to write; `unpack` stages all of them, `inspect` only the small ones.
+    var select: (ArchiveFile) -> Selection = { _ in .stage }
+
+    enum Selection {
+        case stage
+        /// Leave this file out (its data is skipped, unread and unchecked).
+        case skip
+        /// Stop reading the archive here.
+        case stop
+    }
 
     init(reader: ArchiveEntryReader, staging: StagingArea, progress: TransferProgress? = nil) {
         self.reader = reader
@@ -48,6 +58,11 @@ final class ArchiveStager {
                 continue
             }
             guard let relativePath = file.entry.relativePath else { continue }
+            switch select(file) {
+            case .stage: break
+            case .skip: continue
+            case .stop: return staged
+            }
             if let available = staging.availableBytes(), file.size > available {
                 throw TransferError.entry(file.name, "declares \(ByteCount(file.size)) but only \(ByteCount(available)) are free where it would be staged")
             }

@@ -1,0 +1,82 @@
+import AirlockCrypto
+import Foundation
+import OCI
+
+/// The blobs a layout already holds (digest and size), written by `airlock inventory` on
+/// the receiving side and read by `pack --skip-blobs-in` to leave them out of a delta pack.
+public struct Inventory: Codable, Sendable, Equatable {
+    public struct Blob: Codable, Sendable, Hashable {
+        public var digest: String
+        public var size: Int64
+    }
+
+    /// Format version of this file.
+    public var airlockInventoryVersion = 1
+    public var blobs: [Blob]
+
+    /// Largest inventory file read.
+    static let maxBytes = 256 << 20
+
+    public init(blobs: [Blob]) {
+        self.blobs = blobs
+    }
+
+    /// The well-named regular blob files of `layout`, sorted by digest (contents are not hashed).
+    public init(layout: OCILayout) throws {
+        let stored = try layout.storedBlobs()
+        blobs = stored.compactMap { blob in
+            guard blob.isRegularFile, let digest = blob.digest else { return nil }
+            return Blob(digest: digest.description, size: blob.size)
+        }.sorted { $0.digest < $1.digest }
+    }
+
+    /// Reads an inventory file.
+    public init(contentsOf url: URL) throws {
+        let data = try readFile(url, limit: Self.maxBytes, what: "inventory")
+        do {
+            self = try JSONDecoder().decode(Inventory.self, from: data)
+        } catch {
+            throw TransferError(.malformed, "\(url.path) is not an airlock inventory: \(error.localizedDescription)")
+        }
+        guard airlockInventoryVersion == 1 else {
+            throw TransferError(.malformed, "\(url.path): inventory version \(airlockInventoryVersion) is not supported")
+        }
+    }
+
+    /// Pretty JSON with sorted keys and a final newline.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0a)
+        return data
+    }
+
+    /// The sizes by digest; entries whose digest does not parse are ignored.
+    var sizesByDigest: [Digest: Int64] {
+        var sizes: [Digest: Int64] = [:]
+        for blob in blobs {
+            if let digest = try? Digest(parsing: blob.digest) { sizes[digest] = blob.size }
+        }
+        return sizes
+    }
+}
+
+/// Reads a whole regular file of at most `limit` bytes.
+func readFile(_ url: URL, limit: Int, what: String) throws -> Data {
+    let file = try FileDescriptor.open(url.path, flags: O_RDONLY)
+    let size = try file.size()
+    guard size <= Int64(limit) else {
+        throw TransferError(.malformed, "\(what) \(url.path) is \(ByteCount(size)), over the \(ByteCount(Int64(limit))) limit")
+    }
+    var data = Data(count: Int(size))
+    var filled = 0
+    try data.withUnsafeMutableBytes { buffer in
+        while filled < buffer.count {
+            let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if count == 0 { break }
+            filled += count
+        }
+    }
+    return data.prefix(filled)
+}

@@ -1,0 +1,167 @@
+import AirlockCrypto
+import Foundation
+import OCI
+
+/// What `airlock unpack` does: which tarball, into which layout, with which checks.
+public struct UnpackRequest {
+    public var archive: URL
+    public var destination: URL
+    /// Run on the staged layout before anything reaches the destination; all must pass.
+    public var checks: [any ArrivalCheck]
+    /// Let the archive move tags that already name other manifests in the destination.
+    public var force: Bool
+    public var limits: ArchiveLimits
+
+    public init(archive: URL, destination: URL, checks: [any ArrivalCheck] = [], force: Bool = false, limits: ArchiveLimits = ArchiveLimits()) {
+        self.archive = archive
+        self.destination = destination
+        self.checks = checks
+        self.force = force
+        self.limits = limits
+    }
+}
+
+/// What an unpack did.
+public struct UnpackResult: Sendable {
+    public let images: [ImageEntry]
+    public let reports: [ArrivalReport]
+    /// Blobs moved into the destination, and their bytes.
+    public let blobsAdded: Int
+    public let bytesAdded: Int64
+    /// Blobs of the archive the destination already had (not duplicated).
+    public let blobsAlreadyPresent: Int
+    public let indexEntriesAdded: Int
+    /// True when the destination layout was created by this unpack.
+    public let createdLayout: Bool
+}
+
+/// Unpacks a tarball into a layout, treating every entry as hostile until checked
+/// (`ArchiveEntryPolicy`, `ArchiveEntryReader`). Blobs are hashed while they are written to a
+/// staging area on the destination's file system (`StagingArea`); the staged layout is
+/// reviewed as a whole (`StagedLayoutReview`) and passed to the arrival checks; only then is
+/// it merged: into a new layout by renaming the staging directory into place, into an
+/// existing one by renaming the new blobs in and replacing `index.json` atomically under the
+/// layout's writer lock (`IndexMerge`). A failure, or a kill before the merge, leaves the
+/// destination as it was; stale staging areas are removed by the next unpack. Trust material
+/// under `airlock/` is offered to the checks but never copied into the layout.
+public struct Unpacker {
+    private let progress: TransferProgress?
+
+    public init(progress: TransferProgress? = nil) {
+        self.progress = progress
+    }
+
+    public func unpack(_ request: UnpackRequest) throws -> UnpackResult {
+        let destination = request.destination.standardizedFileURL
+        let existing = try Self.existingLayout(at: destination)
+        StagingArea.removeStale(beside: destination)
+        let staging = try StagingArea.create(beside: destination)
+        defer { staging.remove() }
+
+        let reader = ArchiveEntryReader(reader: try TarReader(path: request.archive.path), limits: request.limits)
+        let declared = DeclaredSizes()
+        reader.declaredSize = declared.size(of:)
+        let stager = ArchiveStager(reader: reader, staging: staging, progress: progress)
+        stager.fileStaged = { entry, path in declared.learn(from: entry, at: path) }
+        let staged: StagedArchive
+        do {
+            defer { progress?.finish() }
+            staged = try stager.stage()
+        }
+
+        var review = try StagedLayoutReview(staged: staged, destination: existing)
+        _ = try review.review()
+        let images = try ImageCatalog(layout: review.layout).images()
+        var reports: [ArrivalReport] = []
+        let trust = ArchiveTrustMaterial(files: Self.trustFiles(staged))
+        for check in request.checks {
+            let report = try check.check(staged: review.layout, images: images, archiveTrustMaterial: trust)
+            reports.append(report)
+            if let failure = report.verdicts.first(where: { !$0.passed }) {
+                let name = failure.tag.map { "\($0) (\(failure.image))" } ?? failure.image.description
+                throw TransferError(.rejected, "arrival check \"\(report.check)\" failed for \(name): \(failure.reason); nothing was unpacked")
+            }
+        }
+
+        let incoming = Set(staged.blobs.keys).subtracting(review.linkedFromDestination)
+        if let existing {
+            let merge = try merge(staged: staged, incoming: incoming, review: review, into: existing, force: request.force)
+            return UnpackResult(images: images, reports: reports, blobsAdded: merge.added.count,
+                                bytesAdded: merge.added.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) },
+                                blobsAlreadyPresent: staged.blobs.count - merge.added.count, indexEntriesAdded: merge.entries, createdLayout: false)
+        }
+        try install(staging, at: destination)
+        return UnpackResult(images: images, reports: reports, blobsAdded: incoming.count,
+                            bytesAdded: incoming.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) }, blobsAlreadyPresent: 0,
+                            indexEntriesAdded: try review.layout.readIndex().manifests.count, createdLayout: true)
+    }
+
+    /// The layout at `destination`; nil when there is none yet (absent or an empty directory).
+    private static func existingLayout(at destination: URL) throws -> OCILayout? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory) else { return nil }
+        guard isDirectory.boolValue else { throw TransferError(.malformed, "\(destination.path) exists and is not a directory") }
+        if (try? FileManager.default.contentsOfDirectory(atPath: destination.path))?.isEmpty == true { return nil }
+        do {
+            return try OCILayout.open(at: destination)
+        } catch let error as OCIError {
+            throw TransferError(.malformed, "\(destination.path) is not an empty directory or an OCI layout: \(error.message)")
+        }
+    }
+
+    private static func trustFiles(_ staged: StagedArchive) -> [TrustMaterialKind: [URL]] {
+        var files: [TrustMaterialKind: [URL]] = [:]
+        for path in staged.airlockFiles.keys.sorted() {
+            let parts = path.split(separator: "/")
+            guard parts.count == 2, let kind = TrustMaterialKind(archiveDirectory: String(parts[0])) else { continue }
+            files[kind, default: []].append(URL(fileURLWithPath: staged.staging.filePath("airlock/\(path)")))
+        }
+        return files
+    }
+
+    /// A new layout: the staging directory itself becomes the destination, in one rename.
+    private func install(_ staging: StagingArea, at destination: URL) throws {
+        try? FileManager.default.removeItem(atPath: staging.filePath("airlock"))
+        var mask = umask(0)
+        umask(mask)
+        mask = mask & 0o777
+        guard chmod(staging.path, 0o755 & ~mask) == 0 else {
+            throw TransferError(.io, "cannot set the mode of \(staging.path): \(FileDescriptor.describe(errno))")
+        }
+        for directory in try FileManager.default.contentsOfDirectory(atPath: staging.filePath("blobs")) {
+            try syncDirectory(staging.filePath("blobs/\(directory)"))
+        }
+        try syncDirectory(staging.filePath("blobs"))
+        try syncDirectory(staging.path)
+        guard rename(staging.path, destination.path) == 0 else {
+            throw TransferError(.io, "cannot move the unpacked layout to \(destination.path): \(FileDescriptor.describe(errno))")
+        }
+        staging.relinquish()
+        try syncDirectory(destination.deletingLastPathComponent().path)
+    }
+
+    /// An existing layout: under its writer lock, check the index merge, rename the blobs it
+    /// lacks into place (fsynced), then replace `index.json`.
+    private func merge(staged: StagedArchive, incoming: Set<Digest>, review: StagedLayoutReview, into layout: OCILayout,
+                       force: Bool) throws -> (added: [Digest], entries: Int) {
+        let archiveIndex = try review.layout.readIndex()
+        return try layout.updateIndex { index in
+            let merge = try IndexMerge(existing: index, incoming: archiveIndex, force: force).merged()
+            var added: [Digest] = []
+            var touched = Set<String>()
+            for digest in incoming.sorted() where !layout.hasBlob(digest) {
+                let target = layout.blobURL(digest)
+                let directory = target.deletingLastPathComponent().path
+                try StagingArea.createDirectories(directory)
+                guard rename(staged.staging.filePath(StagedLayoutReview.path(digest)), target.path) == 0 else {
+                    throw TransferError(.io, "cannot move \(digest) into \(directory): \(FileDescriptor.describe(errno))")
+                }
+                touched.insert(directory)
+                added.append(digest)
+            }
+            for directory in touched.sorted() { try syncDirectory(directory) }
+            index = merge.index
+            return (added, merge.added)
+        }
+    }
+}
