@@ -38,11 +38,14 @@ let package = Package(
         // A private Sigstore instance for tests: CA, CT log, Rekor-style log, TSA, trusted root.
         .target(name: "SigstoreTestKit", dependencies: ["AirlockCrypto", "Sigstore"]),
 
-        .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"]),
+        // Test-only: private keys made directly with OpenSSL in foreign PEM formats (independent of AirlockCrypto).
+        .target(name: "KeyFixtures", dependencies: ["COpenSSL"], path: "Tests/KeyFixtures"),
+
+        .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto", "KeyFixtures"]),
         .testTarget(name: "OCITests", dependencies: ["OCI", "AirlockCrypto"]),
         .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
         .testTarget(name: "CosignTests", dependencies: ["Cosign", "OCI", "Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "OCI", "Cosign", "AirlockCrypto"]),
-        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "OCI", "SigstoreTestKit"]),
+        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "OCI", "SigstoreTestKit", "KeyFixtures"]),
     ]
 )

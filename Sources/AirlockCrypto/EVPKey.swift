@@ -25,14 +25,15 @@ final class EVPKey: @unchecked Sendable {
             case "prime256v1", "P-256": return .ecdsaP256
             case "secp384r1", "P-384": return .ecdsaP384
             case "secp521r1", "P-521": return .ecdsaP521
-            default: throw CryptoError("unsupported elliptic curve \(curve) (P-256, P-384 and P-521 are supported)")
+            default: throw CryptoError("unsupported key type: ECDSA on curve \(curve) (P-256, P-384 and P-521 are supported)")
             }
         case EVP_PKEY_RSA:
             return .rsa(bits: Int(EVP_PKEY_get_bits(pointer)))
         case EVP_PKEY_ED25519:
             return .ed25519
         default:
-            throw CryptoError("unsupported key type (ECDSA, RSA and Ed25519 are supported)")
+            let name = EVP_PKEY_get0_type_name(pointer).map { String(cString: $0) } ?? "unknown"
+            throw CryptoError("unsupported key type \(name) (ECDSA, RSA and Ed25519 are supported)")
         }
     }
 
@@ -61,6 +62,14 @@ public enum KeyAlgorithm: Sendable, Equatable, CustomStringConvertible {
         case .ecdsaP521: "ECDSA P-521"
         case .rsa(let bits): "RSA \(bits)"
         case .ed25519: "Ed25519"
+        }
+    }
+
+    /// cosign's "good key" rule for keys it imports and signs with (FORMATS.md §1.5): RSA
+    /// moduli of exactly 2048, 3072 or 4096 bits; the three NIST curves and Ed25519 always pass.
+    public func checkCosignKeyType() throws {
+        if case .rsa(let bits) = self, ![2048, 3072, 4096].contains(bits) {
+            throw CryptoError("unsupported key type: RSA \(bits)-bit (RSA keys must be 2048, 3072 or 4096 bits)")
         }
     }
 

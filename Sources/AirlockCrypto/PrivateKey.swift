@@ -25,17 +25,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Parses DER PKCS#8 `PrivateKeyInfo` (unencrypted), and nothing else.
     public convenience init(pkcs8DER der: SecureBytes) throws {
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            var cursor = raw.bindMemory(to: UInt8.self).baseAddress.map { UnsafePointer($0) }
-            guard let info = d2i_PKCS8_PRIV_KEY_INFO(nil, &cursor, raw.count) else { return nil }
-            defer { PKCS8_PRIV_KEY_INFO_free(info) }
-            // Trailing bytes after the structure mean this was not (only) a PKCS#8 key.
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress,
-                  cursor == UnsafePointer(start) + raw.count else { return nil }
-            return EVP_PKCS82PKEY(info)
-        }
-        guard let parsed else { throw CryptoError.openSSL("the private key is not DER PKCS#8") }
-        try self.init(key: EVPKey(parsed))
+        try self.init(key: EVPKey.parsePKCS8(der))
     }
 
     /// DER PKCS#8 `PrivateKeyInfo`, in wiped memory.

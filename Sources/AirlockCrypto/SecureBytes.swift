@@ -13,8 +13,18 @@ public final class SecureBytes: @unchecked Sendable {
     }
 
     /// Takes the bytes of `array` and wipes the array.
-    public convenience init(wiping array: inout [UInt8]) {
-        self.init(copying: UnsafeRawBufferPointer(start: array, count: array.count))
+    public init(wiping array: inout [UInt8]) {
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(array.count, 1), alignment: 16)
+        array.withUnsafeBytes { source in
+            if source.count > 0 { storage.copyMemory(from: source) }
+        }
+        buffer = storage
+        count = array.count
+        Self.wipe(&array)
+    }
+
+    /// Zeroes `array` (in a way the optimiser keeps) and empties it.
+    public static func wipe(_ array: inout [UInt8]) {
         array.withUnsafeMutableBytes { raw in
             if let base = raw.baseAddress { sodium_memzero(base, raw.count) }
         }
@@ -27,12 +37,32 @@ public final class SecureBytes: @unchecked Sendable {
         self.init(wiping: &bytes)
     }
 
+    /// `count` zero bytes, to be filled in place by the module (derived keys, decrypted plaintext).
+    init(zeroedCount: Int) {
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(zeroedCount, 1), alignment: 16)
+        buffer.initializeMemory(as: UInt8.self, repeating: 0)
+        count = zeroedCount
+    }
+
     public let count: Int
 
     public var isEmpty: Bool { count == 0 }
 
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+    }
+
+    func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeMutableRawBufferPointer(start: buffer.baseAddress, count: count))
+    }
+
+    /// Constant-time comparison (for password confirmation).
+    public func isEqual(to other: SecureBytes) -> Bool {
+        guard count == other.count else { return false }
+        guard count > 0 else { return true }
+        return withUnsafeBytes { mine in
+            other.withUnsafeBytes { theirs in sodium_memcmp(mine.baseAddress!, theirs.baseAddress!, count) == 0 }
+        }
     }
 
     deinit {

@@ -53,4 +53,24 @@ static inline void airlock_extended_key_usage_free(EXTENDED_KEY_USAGE *s) { sk_A
 static inline unsigned long airlock_xn_flag_rfc2253(void) { return XN_FLAG_RFC2253; }
 static inline int airlock_ts_vfy_all_data(void) { return TS_VFY_ALL_DATA; }
 
+static inline void airlock_openssl_secure_free(void *p) { OPENSSL_secure_free(p); }
+static inline void airlock_openssl_secure_clear_free(void *p, size_t n) { OPENSSL_secure_clear_free(p, n); }
+/* Certificates, certificate transparency and timestamps (Certificate*.swift, *Timestamp*.swift). */
+static inline GENERAL_NAMES *airlock_general_names_new(void) { return sk_GENERAL_NAME_new_null(); }
+static inline int airlock_sk_general_name_push(GENERAL_NAMES *s, GENERAL_NAME *n) { return sk_GENERAL_NAME_push(s, n); }
+static inline EXTENDED_KEY_USAGE *airlock_extended_key_usage_new(void) { return sk_ASN1_OBJECT_new_null(); }
+static inline int airlock_sk_asn1_object_push(EXTENDED_KEY_USAGE *s, ASN1_OBJECT *o) { return sk_ASN1_OBJECT_push(s, o); }
+static inline int airlock_sk_sct_num(const STACK_OF(SCT) *s) { return sk_SCT_num(s); }
+static inline SCT *airlock_sk_sct_value(const STACK_OF(SCT) *s, int i) { return sk_SCT_value(s, i); }
+static inline STACK_OF(SCT) *airlock_sk_sct_new_null(void) { return sk_SCT_new_null(); }
+static inline int airlock_sk_sct_push(STACK_OF(SCT) *s, SCT *x) { return sk_SCT_push(s, x); }
+/* The certificates of a PKCS#7 SignedData (NULL for other content types); owned by p7. */
+static inline STACK_OF(X509) *airlock_pkcs7_signed_certificates(PKCS7 *p7) {
+    return (p7 != NULL && PKCS7_type_is_signed(p7) && p7->d.sign != NULL) ? p7->d.sign->cert : NULL;
+}
+static inline int airlock_sk_pkcs7_signer_info_num(const STACK_OF(PKCS7_SIGNER_INFO) *s) { return sk_PKCS7_SIGNER_INFO_num(s); }
+static inline int airlock_sk_asn1_utf8string_num(const STACK_OF(ASN1_UTF8STRING) *s) { return sk_ASN1_UTF8STRING_num(s); }
+static inline ASN1_UTF8STRING *airlock_sk_asn1_utf8string_value(const STACK_OF(ASN1_UTF8STRING) *s, int i) { return sk_ASN1_UTF8STRING_value(s, i); }
+static inline int airlock_ts_vfy_signature_and_imprint(void) { return TS_VFY_SIGNATURE | TS_VFY_VERSION | TS_VFY_IMPRINT; }
+
 #endif

@@ -1,0 +1,173 @@
+import AirlockCrypto
+import Foundation
+
+/// Checks a whole layout: every blob reachable from `index.json` (through indexes,
+/// manifests, configs and layers) and from the referrer manifests stored for them (found by
+/// `subject`, as `cosign save` leaves them only as blobs) must be present as a regular file,
+/// have its descriptor's size and hash to its digest; manifests and indexes must parse.
+///
+/// Blobs are re-hashed in constant memory (streamed in 1 MiB buffers), several at once on
+/// `parallelism` threads, largest first. Stored blobs that nothing reaches are reported as
+/// notes, not failures. Only an unreadable or malformed `index.json` (or `oci-layout`) throws;
+/// everything else is reported in the result.
+public struct LayoutVerifier: Sendable {
+    public let layout: OCILayout
+    /// At most how many blobs are hashed at the same time (one thread each).
+    public let parallelism: Int
+
+    public init(layout: OCILayout, parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.layout = layout
+        self.parallelism = max(1, parallelism)
+    }
+
+    public func verify() throws -> LayoutVerification {
+        let index = try layout.readIndex()
+        var walk = layout.walk(from: index.manifests)
+        let stored = try layout.storedBlobs()
+        let referrers = try findReferrers(reached: Set(walk.blobs.map(\.descriptor.digest)), stored: stored)
+        if !referrers.isEmpty {
+            walk = layout.walk(from: index.manifests + referrers.map(\.descriptor))
+        }
+        let manifestDigests = Set(walk.manifests.map(\.descriptor.digest))
+        let leaves = walk.blobs.filter { $0.role != .index && $0.role != .manifest }
+        let (leafProblems, skipped) = hash(leaves)
+        let reached = Set(walk.blobs.map(\.descriptor.digest))
+        let unreachable = stored.filter { blob in blob.digest.map { !reached.contains($0) } ?? true }
+        let problems = walk.problems + leafProblems
+        let failed = Set(problems.compactMap(\.digest))
+        let verifiedBytes = walk.blobs.reduce(Int64(0)) { total, blob in
+            failed.contains(blob.descriptor.digest) || skipped.contains(blob.descriptor.digest) ? total : total + blob.descriptor.size
+        }
+        return LayoutVerification(blobs: walk.blobs, manifestCount: manifestDigests.count,
+                                  referrers: referrers.map(\.descriptor), problems: problems,
+                                  skippedForeignLayers: walk.blobs.map(\.descriptor).filter { skipped.contains($0.digest) },
+                                  unreachable: unreachable, verifiedBytes: verifiedBytes)
+    }
+
+    /// Stored manifests whose subject is reached, transitively (a referrer of a referrer).
+    private func findReferrers(reached: Set<Digest>, stored: [StoredBlob]) throws -> [ManifestBlob] {
+        let candidates = try layout.storedManifests(among: stored.filter { blob in blob.digest.map { !reached.contains($0) } ?? false })
+        var subjects = reached
+        var found: [ManifestBlob] = []
+        var remaining = candidates
+        while true {
+            let (matched, rest) = remaining.partitioned { $0.document.subject.map { subjects.contains($0.digest) } ?? false }
+            guard !matched.isEmpty else { return found }
+            found += matched
+            subjects.formUnion(matched.map(\.descriptor.digest))
+            remaining = rest
+        }
+    }
+
+    /// Hashes config and layer blobs in parallel; returns their problems and the digests of
+    /// absent foreign layers (descriptors with `urls`), which are not required to be present.
+    private func hash(_ leaves: [ReachableBlob]) -> ([LayoutProblem], Set<Digest>) {
+        let ordered = leaves.sorted { $0.descriptor.size > $1.descriptor.size }
+        let work = HashingWork(count: ordered.count)
+        let layout = self.layout
+        DispatchQueue.concurrentPerform(iterations: min(parallelism, max(ordered.count, 1))) { _ in
+            while let slot = work.nextSlot() {
+                work.record(slot, Self.check(ordered[slot], in: layout))
+            }
+        }
+        var problems: [LayoutProblem] = []
+        var skipped = Set<Digest>()
+        for (blob, outcome) in zip(ordered, work.outcomes) {
+            switch outcome {
+            case .verified: break
+            case .skippedForeign: skipped.insert(blob.descriptor.digest)
+            case .failed(let error): problems.append(LayoutProblem(digest: blob.descriptor.digest, role: blob.role, error: error))
+            }
+        }
+        return (problems.sorted { ($0.digest?.description ?? "") < ($1.digest?.description ?? "") }, skipped)
+    }
+
+    private static func check(_ blob: ReachableBlob, in layout: OCILayout) -> Outcome {
+        let descriptor = blob.descriptor
+        do {
+            guard let reader = try layout.openBlob(descriptor.digest) else {
+                if let urls = descriptor.urls, !urls.isEmpty { return .skippedForeign }
+                return .failed(OCIError(.missing, "\(descriptor.digest) missing"))
+            }
+            guard reader.size == descriptor.size else {
+                return .failed(OCIError(.sizeMismatch, "\(descriptor.digest) size \(reader.size) != descriptor \(descriptor.size)"))
+            }
+            try reader.verifyContent()
+            return .verified
+        } catch let error as OCIError {
+            return .failed(error)
+        } catch {
+            return .failed(OCIError(.io, "\(descriptor.digest): \(error)"))
+        }
+    }
+
+    private enum Outcome: Sendable {
+        case verified, skippedForeign
+        case failed(OCIError)
+    }
+
+    /// Hands out blob slots to worker threads, largest blob first, and collects outcomes.
+    private final class HashingWork: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        private var slots: [Outcome?]
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func nextSlot() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        func record(_ slot: Int, _ outcome: Outcome) {
+            lock.lock()
+            slots[slot] = outcome
+            lock.unlock()
+        }
+
+        var outcomes: [Outcome] {
+            lock.lock()
+            defer { lock.unlock() }
+            return slots.map { $0 ?? .failed(OCIError(.io, "blob was not checked")) }
+        }
+    }
+}
+
+/// The outcome of `LayoutVerifier.verify()`.
+public struct LayoutVerification: Sendable {
+    /// Every blob reached, each digest once (including the referrers and their blobs).
+    public let blobs: [ReachableBlob]
+    /// How many of `blobs` are manifests or indexes that were read and parsed.
+    public let manifestCount: Int
+    /// Referrer manifests found only through their `subject`, not listed in `index.json`.
+    public let referrers: [Descriptor]
+    /// Everything that failed; empty when the layout is intact.
+    public let problems: [LayoutProblem]
+    /// Foreign layers (descriptors with `urls`) that are absent, as they may legitimately be.
+    public let skippedForeignLayers: [Descriptor]
+    /// Files in the blob store that nothing reaches (and files whose names are not digests).
+    public let unreachable: [StoredBlob]
+    /// Total size of the blobs that were checked and matched.
+    public let verifiedBytes: Int64
+
+    /// True when no problem was found.
+    public var passed: Bool { problems.isEmpty }
+    /// True when some problem is not an integrity failure (malformed, unsupported or refused
+    /// content, I/O errors) — the layout could not be fully read.
+    public var hasUnreadableContent: Bool { problems.contains { !$0.error.isIntegrityFailure } }
+}
+
+extension Array {
+    /// Splits into the elements that satisfy `belongs` and the rest, keeping order.
+    fileprivate func partitioned(by belongs: (Element) -> Bool) -> ([Element], [Element]) {
+        var matched: [Element] = []
+        var rest: [Element] = []
+        for element in self {
+            if belongs(element) { matched.append(element) } else { rest.append(element) }
+        }
+        return (matched, rest)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// JSON coding shared by the model types: size-limited strict decoding with one-line errors,
+/// and the stable encoding airlock writes.
+enum OCIJSON {
+    /// Sorted keys, unescaped slashes, compact: the same value always gives the same bytes.
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    /// Decodes `data` as `T`, refusing more than `OCILimits.maxManifestBytes`.
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+        guard data.count <= OCILimits.maxManifestBytes else {
+            throw OCIError(.refused, "\(what) is \(data.count) bytes, over the \(OCILimits.maxManifestBytes)-byte limit")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw OCIError(.malformed, "malformed \(what): \(describe(error))")
+        }
+    }
+
+    static func decodeSchemaVersion<K: CodingKey>(_ container: KeyedDecodingContainer<K>, forKey key: K) throws -> Int {
+        let version = try container.decode(Int.self, forKey: key)
+        guard version == 2 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "schemaVersion \(version) is not 2")
+        }
+        return version
+    }
+
+    static func decodeDescriptors<K: CodingKey>(_ container: KeyedDecodingContainer<K>, forKey key: K) throws -> [Descriptor] {
+        let descriptors = try container.decode([Descriptor].self, forKey: key)
+        guard descriptors.count <= OCILimits.maxDescriptors else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                debugDescription: "\(descriptors.count) descriptors, over the limit of \(OCILimits.maxDescriptors)")
+        }
+        return descriptors
+    }
+
+    /// One line: where in the document, and what was wrong.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [CodingKey]) -> String {
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "top level" : String(text.drop { $0 == "." })
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(jsonName(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(jsonName(type)), found null"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): required field missing"
+        case .dataCorrupted(let context):
+            let reason = context.codingPath.isEmpty ? "not valid JSON" : context.debugDescription
+            return "\(path(context.codingPath)): \(reason)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func jsonName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is [Any].Type: "an array"
+        case is [String: Any].Type: "an object"
+        default: "\(type)"
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import AirlockCrypto
+import Foundation
+
+/// An OCI image layout directory (image-spec 1.1): `oci-layout`, `index.json` and
+/// content-addressed blobs under `blobs/<algorithm>/<hex>`.
+///
+/// Reading never writes to the directory and takes no lock (`index.json` is only ever
+/// replaced atomically). Writers:
+/// - blobs are streamed through `BlobWriter` into `.airlock-tmp/` inside the layout, hashed
+///   while written, fsynced and renamed into place only when digest and size match;
+/// - `index.json` changes go through `updateIndex`, a read-modify-write under an exclusive
+///   `flock` on `<layout>/.airlock.lock`, written to a temporary file, fsynced, renamed over
+///   `index.json`, and the directory fsynced. Writers in separate processes therefore never
+///   lose each other's entries.
+///
+/// Blob paths are derived only from a parsed `Digest`, so no descriptor can name a path
+/// outside `blobs/`; blobs that are symbolic links or not regular files are refused.
+public struct OCILayout: Sendable {
+    /// The layout directory.
+    public let directory: URL
+
+    /// Name of the lock file that serialises writers of `index.json`.
+    public static let lockFileName = ".airlock.lock"
+    /// Directory inside the layout that holds files being written.
+    public static let temporaryDirectoryName = ".airlock-tmp"
+
+    static let markerFileName = "oci-layout"
+    static let indexFileName = "index.json"
+    static let markerBytes = Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8)
+
+    private init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// The file-system path of the layout directory.
+    var path: String { directory.path }
+    /// How the layout is named in messages: the path as the caller gave it.
+    var displayName: String { directory.relativePath }
+
+    /// Opens an existing layout, checking `oci-layout` (`imageLayoutVersion` 1.0.0) and that
+    /// `index.json` parses.
+    public static func open(at directory: URL) throws -> OCILayout {
+        let layout = OCILayout(directory: directory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: layout.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OCIError(.notFound, "no OCI image layout at \(layout.displayName): not a directory")
+        }
+        try layout.checkMarker()
+        _ = try layout.readIndex()
+        return layout
+    }
+
+    /// Creates a new layout (and missing parent directories) with an empty index; fails if
+    /// `directory` already holds a layout. An `index.json` already there without `oci-layout`
+    /// (e.g. left by an interrupted create) is kept if it parses and refused otherwise.
+    public static func create(at directory: URL) throws -> OCILayout {
+        let layout = OCILayout(directory: directory)
+        try layout.prepareDirectory()
+        return try layout.withWriteLock {
+            guard !layout.hasMarker else {
+                throw OCIError(.refused, "\(layout.displayName) already holds an OCI image layout")
+            }
+            try layout.initialise()
+            return layout
+        }
+    }
+
+    /// Opens the layout at `directory`, creating an empty one if there is none yet. Safe to
+    /// call from several processes at once; an existing layout is only read.
+    public static func openOrCreate(at directory: URL) throws -> OCILayout {
+        let layout = OCILayout(directory: directory)
+        if layout.hasMarker { return try open(at: directory) }
+        try layout.prepareDirectory()
+        try layout.withWriteLock {
+            if !layout.hasMarker { try layout.initialise() }
+        }
+        return try open(at: directory)
+    }
+
+    /// Reads and parses `index.json` as it is now.
+    public func readIndex() throws -> ImageIndex {
+        guard let file = try OpenFile.openRegularFile(filePath(Self.indexFileName), displayPath: displayPath(Self.indexFileName)) else {
+            throw OCIError(.malformed, "\(displayPath(Self.indexFileName)) is missing")
+        }
+        let bytes = try file.readAll(limit: OCILimits.maxManifestBytes)
+        do {
+            return try ImageIndex.decode(bytes)
+        } catch let error as OCIError {
+            throw OCIError(error.kind, "\(displayPath(Self.indexFileName)): \(error.message)")
+        }
+    }
+
+    // MARK: - Paths
+
+    func filePath(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    func displayPath(_ name: String) -> String { directory.appendingPathComponent(name).relativePath }
+
+    // MARK: - Creation
+
+    private var hasMarker: Bool { FileManager.default.fileExists(atPath: filePath(Self.markerFileName)) }
+
+    private func checkMarker() throws {
+        let name = displayPath(Self.markerFileName)
+        guard let file = try OpenFile.openRegularFile(filePath(Self.markerFileName), displayPath: name) else {
+            throw OCIError(.notFound, "\(displayName) is not an OCI image layout (no oci-layout file)")
+        }
+        let bytes = try file.readAll(limit: OCILimits.maxLayoutMarkerBytes)
+        struct Marker: Decodable { let imageLayoutVersion: String }
+        let marker = try OCIJSON.decode(Marker.self, from: bytes, what: "oci-layout file \(name)")
+        guard marker.imageLayoutVersion == "1.0.0" else {
+            throw OCIError(.unsupported, "\(name): imageLayoutVersion \(marker.imageLayoutVersion.prefix(40)) is not 1.0.0")
+        }
+    }
+
+    private func prepareDirectory() throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw OCIError(.io, "cannot create directory \(displayName): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes an empty index (unless a valid one is there) and then the marker, so that a
+    /// layout with a marker is always complete; the caller holds the write lock.
+    private func initialise() throws {
+        try OpenFile.ensureDirectory(filePath("blobs"))
+        try OpenFile.ensureDirectory(filePath("blobs/sha256"))
+        if FileManager.default.fileExists(atPath: filePath(Self.indexFileName)) {
+            _ = try readIndex()
+        } else {
+            try writeAtomically(try OCIJSON.encode(ImageIndex(), pretty: true), to: Self.indexFileName)
+        }
+        try writeAtomically(Self.markerBytes, to: Self.markerFileName)
+    }
+
+    // MARK: - Locking and atomic writes
+
+    /// Runs `body` holding the exclusive writer lock (`flock` on `.airlock.lock`).
+    func withWriteLock<T>(_ body: () throws -> T) throws -> T {
+        let name = displayPath(Self.lockFileName)
+        guard let lock = try OpenFile.open(filePath(Self.lockFileName), flags: O_RDWR | O_CREAT | O_NOFOLLOW, displayPath: name) else {
+            throw OCIError(.io, "cannot create \(name)")
+        }
+        guard OpenFile.retryOnInterrupt({ flock(lock.descriptor, LOCK_EX) }) == 0 else {
+            throw OpenFile.ioError("cannot lock \(name)", errno)
+        }
+        defer { _ = flock(lock.descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    /// The temporary directory inside the layout, created on first use.
+    func temporaryDirectory() throws -> String {
+        let path = filePath(Self.temporaryDirectoryName)
+        try OpenFile.ensureDirectory(path)
+        return path
+    }
+
+    /// Replaces `name` in the layout root with `data`: temporary file, fsync, rename, fsync directory.
+    func writeAtomically(_ data: Data, to name: String) throws {
+        let temporary = try OpenFile.createTemporary(in: try temporaryDirectory(), prefix: "\(name).")
+        var renamed = false
+        defer { if !renamed { OpenFile.remove(temporary.path) } }
+        try temporary.writeAll(data)
+        try temporary.sync()
+        try OpenFile.moveAtomically(temporary.path, to: filePath(name))
+        renamed = true
+        try OpenFile.syncDirectory(path)
+    }
+}

@@ -1,0 +1,16 @@
+/// A document (bundle, trusted root, envelope, statement, log entry) does not have the expected
+/// shape. `message` is one line and names the offending field path.
+public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Wraps a JSON syntax error with the name of the document that contained it.
+    init(_ document: String, _ error: JSONError) {
+        message = "\(document): \(error)"
+    }
+}
