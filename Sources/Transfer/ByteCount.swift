@@ -1,10 +1,10 @@
 /// A byte count spelt for people: `512 B`, `3.2 MiB`, `10.0 GiB`.
-struct ByteCount: CustomStringConvertible {
-    let bytes: Int64
+public struct ByteCount: CustomStringConvertible, Sendable {
+    public let bytes: Int64
 
-    init(_ bytes: Int64) { self.bytes = bytes }
+    public init(_ bytes: Int64) { self.bytes = bytes }
 
-    var description: String {
+    public var description: String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var value = Double(bytes)
         var unit = 0

@@ -16,7 +16,8 @@ final class OutputFile {
             throw TransferError(.io, "cannot create a file in \(directory): \(FileDescriptor.describe(errno))")
         }
         close(fd)
-        handle = try FileDescriptor.open(String(cString: template), flags: O_WRONLY)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        handle = try FileDescriptor.open(path, flags: O_WRONLY)
         _ = fchmod(handle.raw, 0o644)
     }
 

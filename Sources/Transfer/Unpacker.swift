@@ -90,10 +90,11 @@ public struct Unpacker {
                                 bytesAdded: merge.added.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) },
                                 blobsAlreadyPresent: staged.blobs.count - merge.added.count, indexEntriesAdded: merge.entries, createdLayout: false)
         }
+        let entries = try review.layout.readIndex().manifests.count
         try install(staging, at: destination)
         return UnpackResult(images: images, reports: reports, blobsAdded: incoming.count,
                             bytesAdded: incoming.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) }, blobsAlreadyPresent: 0,
-                            indexEntriesAdded: try review.layout.readIndex().manifests.count, createdLayout: true)
+                            indexEntriesAdded: entries, createdLayout: true)
     }
 
     /// The layout at `destination`; nil when there is none yet (absent or an empty directory).
