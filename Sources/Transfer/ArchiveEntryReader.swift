@@ -120,11 +120,11 @@ final class ArchiveEntryReader {
         guard size <= limit else {
             throw TransferError.entry(header.name, "declares \(ByteCount(size)), over the \(ByteCount(limit)) limit for such an entry")
         }
-        if let remaining = reader.uncompressedBytesAfterHeader, size > remaining {
-            throw TransferError.entry(header.name, "declares \(ByteCount(size)) but only \(ByteCount(max(remaining, 0))) of the archive follow (truncated or forged size)")
-        }
         if case .blob(let digest) = entry, let declared = declaredSize(digest), declared != size {
             throw TransferError.entry(header.name, "is \(size) bytes but the layout declares \(declared)")
+        }
+        if let remaining = reader.uncompressedBytesAfterHeader, size > remaining {
+            throw TransferError.entry(header.name, "declares \(ByteCount(size)) but only \(ByteCount(max(remaining, 0))) of the archive follow (truncated or forged size)")
         }
         totalBytes += size
         guard totalBytes <= limits.maxTotalBytes else {
