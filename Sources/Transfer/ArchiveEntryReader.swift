@@ -75,11 +75,23 @@ final class ArchiveEntryReader {
         let hasher = StreamHasher(algorithm, expectedSize: file.size)
         var count: Int64 = 0
         do {
-            while let block = try reader.readBlock() {
-                count += Int64(block.count)
-                guard count <= file.size else { throw TransferError.entry(file.name, "holds more data than its header declares") }
-                hasher.update(block)
-                try sink(block)
+            if reader.currentDataOffset != nil {
+                while count < file.size {
+                    let chunk = try hasher.fill(upTo: Int(min(file.size - count, Int64(StreamHasher.chunkSize)))) {
+                        try reader.readDirect(into: $0, at: count)
+                    }
+                    guard !chunk.isEmpty else { break }
+                    count += Int64(chunk.count)
+                    try sink(chunk)
+                }
+                try reader.skipData()
+            } else {
+                while let block = try reader.readBlock() {
+                    count += Int64(block.count)
+                    guard count <= file.size else { throw TransferError.entry(file.name, "holds more data than its header declares") }
+                    hasher.update(block)
+                    try sink(block)
+                }
             }
         } catch {
             hasher.cancel()

@@ -44,6 +44,10 @@ final class ArchiveStager {
         case stop
     }
 
+    /// Written data is handed to the disk in steps of this size while the entry is still being
+    /// read, so that the final fsync does not wait for all of it.
+    static let writebackStep: Int64 = 8 << 20
+
     init(reader: ArchiveEntryReader, staging: StagingArea, progress: TransferProgress? = nil) {
         self.reader = reader
         self.staging = staging
@@ -67,8 +71,15 @@ final class ArchiveStager {
                 throw TransferError.entry(file.name, "declares \(ByteCount(file.size)) but only \(ByteCount(available)) are free where it would be staged")
             }
             let output = try staging.createFile(relativePath)
+            var written: Int64 = 0
+            var flushed: Int64 = 0
             let digest = try reader.readData { block in
                 try output.write(block)
+                written += Int64(block.count)
+                if written - flushed >= Self.writebackStep {
+                    output.startWriteback(from: flushed, length: written - flushed)
+                    flushed = written
+                }
                 progress?.update(completed: reader.bytesConsumed, total: reader.fileSize)
             }
             try output.sync()

@@ -45,6 +45,12 @@ final class FileDescriptor {
         }
     }
 
+    /// Asks the kernel to start writing `length` bytes from `offset` to the disk now, without
+    /// waiting (so that a later `sync` has less left to do); advisory, errors are ignored.
+    func startWriteback(from offset: Int64, length: Int64) {
+        _ = posix_fadvise(raw, off_t(offset), off_t(length), POSIX_FADV_DONTNEED)
+    }
+
     /// Flushes the file's data and metadata to the disk.
     func sync() throws {
         guard fsync(raw) == 0 else { throw TransferError(.io, "cannot fsync \(path): \(Self.describe(errno))") }

@@ -84,18 +84,14 @@ public struct Packer {
         }
         try writer.beginFile("blobs/\(blob.digest.algorithm.rawValue)/\(blob.digest.hex)", size: blob.size)
         let hasher = StreamHasher(blob.digest.algorithm, expectedSize: blob.size)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: TarWriter.bytesPerBlock, alignment: 64)
-        defer { buffer.deallocate() }
         var remaining = blob.size
         do {
             while remaining > 0 {
-                let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(buffer.count), remaining))]))
-                guard count > 0 else { throw TransferError(.mismatch, "blob \(name) ended \(remaining) bytes early") }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                hasher.update(chunk)
+                let chunk = try hasher.fill(upTo: Int(min(Int64(StreamHasher.chunkSize), remaining))) { try reader.read(into: $0) }
+                guard !chunk.isEmpty else { throw TransferError(.mismatch, "blob \(name) ended \(remaining) bytes early") }
                 try writer.write(chunk)
-                remaining -= Int64(count)
-                advanced(Int64(count))
+                remaining -= Int64(chunk.count)
+                advanced(Int64(chunk.count))
             }
         } catch {
             hasher.cancel()

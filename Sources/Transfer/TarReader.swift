@@ -24,7 +24,9 @@ struct TarEntryHeader: Equatable {
 
 /// Reads a tar stream (uncompressed, gzip or zstd; detected from the content) entry by entry
 /// through libarchive, without ever letting libarchive create files. Data is handed out in
-/// blocks that point into libarchive's buffer and are valid until the next call.
+/// blocks that point into libarchive's buffer and are valid until the next call; from an
+/// uncompressed archive it can also be read straight from the file (`readDirect`), one copy
+/// fewer.
 final class TarReader {
     /// Bytes asked of the file per read.
     static let readBlockSize = 1 << 20
@@ -37,6 +39,8 @@ final class TarReader {
     private let file: FileDescriptor
     private var current: TarEntryHeader?
     private var currentOffset: Int64 = 0
+    /// Where the current entry's data starts in the file, for uncompressed input.
+    private(set) var currentDataOffset: Int64?
     private var previousName: String?
 
     /// Opens `path` for reading; throws when it is not a readable regular file.
@@ -82,6 +86,7 @@ final class TarReader {
         let header = describe(entry.pointer)
         current = header
         currentOffset = 0
+        currentDataOffset = isCompressed ? nil : archive_filter_bytes(a, 0)
         previousName = header.name
         return header
     }
@@ -110,6 +115,29 @@ final class TarReader {
         }
         currentOffset += Int64(size)
         return UnsafeRawBufferPointer(start: buffer, count: size)
+    }
+
+    /// Reads the current entry's data at `offset` (from the start of the entry) straight from
+    /// the file into `buffer`; uncompressed input only. Returns 0 at the end of the file.
+    func readDirect(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+        guard let start = currentDataOffset, let header = current else {
+            throw TransferError(.io, "direct reads need an uncompressed archive")
+        }
+        let count = min(Int64(buffer.count), max(header.size - offset, 0))
+        while true {
+            let read = pread(file.raw, buffer.baseAddress, Int(count), off_t(start + offset))
+            if read < 0 && errno == EINTR { continue }
+            guard read >= 0 else { throw TransferError(.io, "cannot read \(displayName): \(FileDescriptor.describe(errno))") }
+            return read
+        }
+    }
+
+    /// Passes over the rest of the current entry's data (a seek for an uncompressed file).
+    func skipData() throws {
+        guard let header = current else { return }
+        guard archive_read_data_skip(archive.pointer) == ARCHIVE_OK else {
+            throw TransferError.entry(header.name, "cannot read its data (truncated or corrupt archive): \(archive.lastError)")
+        }
     }
 
     private func describe(_ e: OpaquePointer) -> TarEntryHeader {

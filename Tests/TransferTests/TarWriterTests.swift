@@ -81,3 +81,30 @@ import Testing
         #expect(throws: TransferError.self) { try Data("ab".utf8).withUnsafeBytes { try writer.write($0) } }
     }
 }
+
+@Suite struct TarReaderDirectTests {
+    @Test func directReadsFindTheDataAfterPaxHeaders() throws {
+        let directory = try TestDirectory()
+        let url = directory.path("pax.tar")
+        let long = "airlock/" + String(repeating: "d/", count: 60) + "file"
+        let first = LayoutFixture.bytes(3000, seed: 1)
+        let second = LayoutFixture.bytes(70_000, seed: 2)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(fd) }
+        let writer = try TarWriter(fileDescriptor: fd, compression: .none)
+        try writer.addFile(long, contents: first)
+        try writer.addFile("short", contents: second)
+        try writer.finish()
+
+        let reader = try TarReader(path: url.path)
+        for expected in [first, second] {
+            let header = try #require(try reader.nextHeader())
+            #expect(reader.currentDataOffset != nil)
+            var data = Data(count: expected.count)
+            let count = try data.withUnsafeMutableBytes { try reader.readDirect(into: $0, at: 0) }
+            #expect(count == expected.count && data == expected, "data of \(header.name)")
+            try reader.skipData()
+        }
+        #expect(try reader.nextHeader() == nil)
+    }
+}
