@@ -33,7 +33,9 @@ final class ArchiveEntryReader {
     }
 
     var displayName: String { reader.displayName }
-    var bytesConsumed: Int64 { reader.bytesConsumed }
+    /// Bytes of the archive file read so far, counting data read straight from the file.
+    var bytesConsumed: Int64 { max(reader.bytesConsumed, directPosition) }
+    private var directPosition: Int64 = 0
     var fileSize: Int64 { reader.fileSize }
 
     /// The next file or docker link entry (directories are checked and passed over); nil at
@@ -82,6 +84,7 @@ final class ArchiveEntryReader {
                     }
                     guard !chunk.isEmpty else { break }
                     count += Int64(chunk.count)
+                    directPosition = (reader.currentDataOffset ?? 0) + count
                     try sink(chunk)
                 }
                 try reader.skipData()

@@ -11,16 +11,8 @@ struct ArchiveImporter {
     let progress: TransferProgress?
 
     func importLayout(from path: String, into staging: StagingArea) throws -> OCILayout {
-        let reader = ArchiveEntryReader(reader: try TarReader(path: path), policy: ArchiveEntryPolicy(dockerArchive: true), limits: limits)
-        let declared = DeclaredSizes()
-        reader.declaredSize = declared.size(of:)
-        let stager = ArchiveStager(reader: reader, staging: staging, progress: progress)
-        stager.fileStaged = { entry, file in declared.learn(from: entry, at: file) }
-        let staged: StagedArchive
-        do {
-            defer { progress?.finish() }
-            staged = try stager.stage()
-        }
+        let staged = try ArchiveStager.stageLayout(from: path, into: staging, policy: ArchiveEntryPolicy(dockerArchive: true),
+                                                   limits: limits, progress: progress)
         do {
             if staged.hasIndex || staged.hasLayoutMarker {
                 var review = try StagedLayoutReview(staged: staged, destination: nil)

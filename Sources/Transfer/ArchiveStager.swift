@@ -54,6 +54,19 @@ final class ArchiveStager {
         self.progress = progress
     }
 
+    /// Stages the whole archive at `path` as a layout would be read: each blob is held to the
+    /// size that `index.json` and the manifests staged before it declare (`DeclaredSizes`).
+    static func stageLayout(from path: String, into staging: StagingArea, policy: ArchiveEntryPolicy = ArchiveEntryPolicy(),
+                            limits: ArchiveLimits, progress: TransferProgress?) throws -> StagedArchive {
+        let reader = ArchiveEntryReader(reader: try TarReader(path: path), policy: policy, limits: limits)
+        let declared = DeclaredSizes()
+        reader.declaredSize = declared.size(of:)
+        let stager = ArchiveStager(reader: reader, staging: staging, progress: progress)
+        stager.fileStaged = { entry, file in declared.learn(from: entry, at: file) }
+        defer { progress?.finish() }
+        return try stager.stage()
+    }
+
     func stage() throws -> StagedArchive {
         var staged = StagedArchive(staging: staging)
         while let file = try reader.next() {

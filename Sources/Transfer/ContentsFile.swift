@@ -67,11 +67,7 @@ public struct ContentsFile: Codable, Sendable, Equatable {
 
     /// Pretty JSON with sorted keys: the same contents give the same bytes.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0a)
-        return data
+        try stableJSON(self)
     }
 
     /// Parses the file, refusing more than `maxBytes`.

@@ -45,11 +45,7 @@ public struct Inventory: Codable, Sendable, Equatable {
 
     /// Pretty JSON with sorted keys and a final newline.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0a)
-        return data
+        try stableJSON(self)
     }
 
     /// The sizes by digest; entries whose digest does not parse are ignored.
@@ -60,6 +56,15 @@ public struct Inventory: Codable, Sendable, Equatable {
         }
         return sizes
     }
+}
+
+/// Pretty JSON with sorted keys and a final newline: the same value gives the same bytes.
+func stableJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    var data = try encoder.encode(value)
+    data.append(0x0a)
+    return data
 }
 
 /// Reads a whole regular file of at most `limit` bytes.

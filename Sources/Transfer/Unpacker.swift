@@ -58,16 +58,7 @@ public struct Unpacker {
         let staging = try StagingArea.create(beside: destination)
         defer { staging.remove() }
 
-        let reader = ArchiveEntryReader(reader: try TarReader(path: request.archive.path), limits: request.limits)
-        let declared = DeclaredSizes()
-        reader.declaredSize = declared.size(of:)
-        let stager = ArchiveStager(reader: reader, staging: staging, progress: progress)
-        stager.fileStaged = { entry, path in declared.learn(from: entry, at: path) }
-        let staged: StagedArchive
-        do {
-            defer { progress?.finish() }
-            staged = try stager.stage()
-        }
+        let staged = try ArchiveStager.stageLayout(from: request.archive.path, into: staging, limits: request.limits, progress: progress)
 
         var review = try StagedLayoutReview(staged: staged, destination: existing)
         _ = try review.review()
@@ -146,6 +137,8 @@ public struct Unpacker {
     private func merge(staged: StagedArchive, incoming: Set<Digest>, review: StagedLayoutReview, into layout: OCILayout,
                        force: Bool) throws -> (added: [Digest], entries: Int) {
         let archiveIndex = try review.layout.readIndex()
+        // A conflict is reported before the lock is taken (its lock file may not exist yet).
+        _ = try IndexMerge(existing: try layout.readIndex(), incoming: archiveIndex, force: force).merged()
         return try layout.updateIndex { index in
             let merge = try IndexMerge(existing: index, incoming: archiveIndex, force: force).merged()
             var added: [Digest] = []
