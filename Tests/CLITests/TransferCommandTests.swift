@@ -80,4 +80,31 @@ struct TransferCommandTests {
         #expect(missing.status == 2 && missing.isOneLineError, "\(missing)")
         #expect(try Self.run("inspect", scratch.path("no-such-file")).isOneLineError)
     }
+
+    /// Runs `airlock arguments…` under script(1), so that stderr is a terminal; nil without script.
+    private static func onTerminal(_ arguments: [String]) throws -> String? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return nil }
+        let command = ([AirlockProcess.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func progressLineOnlyOnATerminalAndNotWithQuiet() throws {
+        let scratch = try ScratchDirectory()
+        guard let shown = try Self.onTerminal(["pack", "-o", scratch.path("a.tar"), Self.example]) else { return }
+        #expect(shown.contains("\rpacking ["), "progress drawn: \(shown.debugDescription)")
+        #expect(shown.contains(" left\u{1B}[K"))
+        let quiet = try #require(try Self.onTerminal(["pack", "--quiet", "-o", scratch.path("b.tar"), Self.example]))
+        #expect(quiet.isEmpty, "\(quiet.debugDescription)")
+        let piped = try Self.run("pack", "-o", scratch.path("c.tar"), Self.example)
+        #expect(piped.stderrText.isEmpty && !piped.stdoutText.isEmpty)
+    }
 }

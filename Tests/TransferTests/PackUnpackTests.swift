@@ -160,6 +160,9 @@ import Testing
         _ = try pack([source.url.path], to: tarball)
         let destination = try LayoutFixture(at: directory.path("dest"))
         try destination.addImage(tag: "v1", seed: 42)
+        // As another tool would leave it: no lock file, no temporary directory.
+        try FileManager.default.removeItem(at: destination.url.appendingPathComponent(OCILayout.lockFileName))
+        try? FileManager.default.removeItem(at: destination.url.appendingPathComponent(OCILayout.temporaryDirectoryName))
         let before = try treeDigest(destination.url)
         let error = #expect(throws: TransferError.self) {
             try Unpacker().unpack(UnpackRequest(archive: tarball, destination: destination.url))
