@@ -23,7 +23,16 @@ public struct ArchiveTrustMaterial: Sendable {
         self.files = files
     }
 
-    public static let none = ArchiveTrustMaterial(files: [:])
+    /// The files under `airlock/keys/`, `airlock/trusted-roots/` and `airlock/policies/`.
+    init(staged: StagedArchive) {
+        var files: [TrustMaterialKind: [URL]] = [:]
+        for path in staged.airlockFiles.keys.sorted() {
+            let parts = path.split(separator: "/")
+            guard parts.count == 2, let kind = TrustMaterialKind(archiveDirectory: String(parts[0])) else { continue }
+            files[kind, default: []].append(URL(fileURLWithPath: staged.staging.filePath("airlock/\(path)")))
+        }
+        self.init(files: files)
+    }
 }
 
 /// The verdicts of one arrival check, one per image.

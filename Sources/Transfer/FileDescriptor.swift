@@ -51,6 +51,9 @@ final class FileDescriptor {
         _ = posix_fadvise(raw, off_t(offset), off_t(length), POSIX_FADV_DONTNEED)
     }
 
+    /// The current file offset.
+    func position() -> Int64 { Int64(lseek(raw, 0, SEEK_CUR)) }
+
     /// Flushes the file's data and metadata to the disk.
     func sync() throws {
         guard fsync(raw) == 0 else { throw TransferError(.io, "cannot fsync \(path): \(Self.describe(errno))") }

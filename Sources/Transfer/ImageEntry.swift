@@ -51,14 +51,4 @@ public struct ImageEntry: Sendable {
     public var digest: Digest { descriptor.digest }
     /// The tag (`org.opencontainers.image.ref.name`), if any.
     public var tag: String? { descriptor.refName }
-
-    /// The image's own digest and those of its platform manifests: what attachments refer to.
-    public var subjectDigests: [Digest] {
-        var seen = Set<Digest>()
-        return ([digest] + platforms.map(\.descriptor.digest)).filter { seen.insert($0).inserted }
-    }
-
-    public func attachments(of kinds: Set<AttachmentKind>) -> [Attachment] {
-        attachments.filter { kinds.contains($0.kind) }
-    }
 }

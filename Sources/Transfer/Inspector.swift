@@ -56,7 +56,8 @@ public struct Inspector {
         let layout = try StagedLayoutReview(staged: staged, destination: nil).layout
         let images = try ImageCatalog(layout: layout).images()
         let trust = staged.airlockFiles.keys.filter { $0 != "contents.json" }.sorted().map { "airlock/\($0)" }
-        let reports = try checks.map { try $0.check(staged: layout, images: images, archiveTrustMaterial: .none) }
+        let offered = ArchiveTrustMaterial(staged: staged)
+        let reports = try checks.map { try $0.check(staged: layout, images: images, archiveTrustMaterial: offered) }
         return InspectReport(source: archive.path, isArchive: true, images: images, trustMaterial: trust, contents: contents,
                              reports: reports, stoppedBeforeContent: stopped)
     }
@@ -64,7 +65,7 @@ public struct Inspector {
     public func inspect(layout directory: URL, checks: [any ArrivalCheck] = []) throws -> InspectReport {
         let layout = try OCILayout.open(at: directory)
         let images = try ImageCatalog(layout: layout).images()
-        let reports = try checks.map { try $0.check(staged: layout, images: images, archiveTrustMaterial: .none) }
+        let reports = try checks.map { try $0.check(staged: layout, images: images, archiveTrustMaterial: ArchiveTrustMaterial(files: [:])) }
         return InspectReport(source: directory.path, isArchive: false, images: images, trustMaterial: [], contents: nil,
                              reports: reports, stoppedBeforeContent: false)
     }

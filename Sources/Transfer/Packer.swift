@@ -48,11 +48,17 @@ public struct Packer {
         }
         let total = packed.reduce(Int64(0)) { $0 + $1.size }
         var copied: Int64 = 0
+        var flushed: Int64 = 0
         defer { progress?.finish() }
         for blob in packed {
             try copy(blob, to: writer) { count in
                 copied += count
                 progress?.update(completed: copied, total: total)
+                let position = output.handle.position()
+                if position - flushed >= ArchiveStager.writebackStep {
+                    output.handle.startWriteback(from: flushed, length: position - flushed)
+                    flushed = position
+                }
             }
         }
         try writer.finish()

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// File contents are streamed: `beginFile` announces the size, `write` appends chunks, and
 /// `endFile` checks that exactly that many bytes came.
-public final class TarWriter {
+final class TarWriter {
     /// libarchive's output block: large writes, and only the last one short.
     static let bytesPerBlock = 1 << 20
 
@@ -18,7 +18,7 @@ public final class TarWriter {
     private var finished = false
 
     /// Starts a tar stream on `fileDescriptor` (which stays owned by the caller).
-    public init(fileDescriptor: Int32, compression: ArchiveCompression) throws {
+    init(fileDescriptor: Int32, compression: ArchiveCompression) throws {
         archive = try ArchiveWriteHandle()
         entry = try ArchiveEntryHandle()
         let a = archive.pointer
@@ -38,25 +38,25 @@ public final class TarWriter {
     }
 
     /// Adds a directory entry; `name` ends with `/`.
-    public func addDirectory(_ name: String) throws {
+    func addDirectory(_ name: String) throws {
         try writeHeader(name: name, type: airlock_ae_ifdir(), permissions: 0o755, size: 0)
     }
 
     /// Adds a whole small file.
-    public func addFile(_ name: String, contents: Data) throws {
+    func addFile(_ name: String, contents: Data) throws {
         try beginFile(name, size: Int64(contents.count))
         try contents.withUnsafeBytes { try write($0) }
         try endFile()
     }
 
     /// Starts a file entry of exactly `size` bytes, to be filled with `write` then `endFile`.
-    public func beginFile(_ name: String, size: Int64) throws {
+    func beginFile(_ name: String, size: Int64) throws {
         try writeHeader(name: name, type: airlock_ae_ifreg(), permissions: 0o644, size: size)
         openFile = (name, size)
     }
 
     /// Appends bytes to the open file entry.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let file = openFile else { throw TransferError(.io, "tar writer: no file entry is open") }
         guard Int64(bytes.count) <= file.remaining else {
             throw TransferError(.mismatch, "\(file.name) is longer than the \(file.remaining) bytes left of its announced size")
@@ -71,7 +71,7 @@ public final class TarWriter {
     }
 
     /// Ends the open file entry, which must have received all its announced bytes.
-    public func endFile() throws {
+    func endFile() throws {
         guard let file = openFile else { throw TransferError(.io, "tar writer: no file entry is open") }
         guard file.remaining == 0 else {
             throw TransferError(.mismatch, "\(file.name) ended \(file.remaining) bytes short of its announced size")
@@ -80,7 +80,7 @@ public final class TarWriter {
     }
 
     /// Writes the end-of-archive marker and flushes the compressor. Required for a valid tarball.
-    public func finish() throws {
+    func finish() throws {
         guard !finished else { return }
         guard openFile == nil else { throw TransferError(.io, "tar writer: a file entry is still open") }
         finished = true

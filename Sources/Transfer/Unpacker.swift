@@ -64,7 +64,7 @@ public struct Unpacker {
         _ = try review.review()
         let images = try ImageCatalog(layout: review.layout).images()
         var reports: [ArrivalReport] = []
-        let trust = ArchiveTrustMaterial(files: Self.trustFiles(staged))
+        let trust = ArchiveTrustMaterial(staged: staged)
         for check in request.checks {
             let report = try check.check(staged: review.layout, images: images, archiveTrustMaterial: trust)
             reports.append(report)
@@ -99,16 +99,6 @@ public struct Unpacker {
         } catch let error as OCIError {
             throw TransferError(.malformed, "\(destination.path) is not an empty directory or an OCI layout: \(error.message)")
         }
-    }
-
-    private static func trustFiles(_ staged: StagedArchive) -> [TrustMaterialKind: [URL]] {
-        var files: [TrustMaterialKind: [URL]] = [:]
-        for path in staged.airlockFiles.keys.sorted() {
-            let parts = path.split(separator: "/")
-            guard parts.count == 2, let kind = TrustMaterialKind(archiveDirectory: String(parts[0])) else { continue }
-            files[kind, default: []].append(URL(fileURLWithPath: staged.staging.filePath("airlock/\(path)")))
-        }
-        return files
     }
 
     /// A new layout: the staging directory itself becomes the destination, in one rename.
