@@ -16,7 +16,7 @@ struct ArchiveImporter {
         do {
             if staged.hasIndex || staged.hasLayoutMarker {
                 var review = try StagedLayoutReview(staged: staged, destination: nil)
-                _ = try review.review()
+                try review.review()
                 return review.layout
             }
             guard staged.dockerFiles["manifest.json"] != nil else {

@@ -21,7 +21,7 @@ struct IndexMerge {
         let keepKinds = !existing.manifests.contains { $0.annotation(AnnotationKey.cosignKind) != nil }
         let savedImage = incoming.manifests.first { $0.cosignKind == .image || $0.cosignKind == .imageIndex }?.digest
         var added = 0
-        for original in incoming.manifests {
+        for original in incoming.manifests where !result.manifests.contains(original) {
             var entry = original
             if !keepKinds, let kind = entry.annotation(AnnotationKey.cosignKind) {
                 var annotations = entry.annotations ?? [:]

@@ -32,8 +32,8 @@ struct StagedLayoutReview {
         }
     }
 
-    /// Runs every check; returns the reachable blobs.
-    mutating func review() throws -> [ReachableBlob] {
+    /// Runs every check.
+    mutating func review() throws {
         var roots = try layout.readIndex().manifests
         var reachable: [Digest: ReachableBlob] = [:]
         var considered = Set<Digest>()
@@ -55,7 +55,6 @@ struct StagedLayoutReview {
                 throw TransferError(.mismatch, "archive entry \(TransferError.quoted(Self.path(digest))): \(size) bytes but its descriptor says \(blob.descriptor.size)")
             }
         }
-        return reachable.values.sorted { $0.descriptor.digest.description < $1.descriptor.digest.description }
     }
 
     static func path(_ digest: Digest) -> String { "blobs/\(digest.algorithm.rawValue)/\(digest.hex)" }

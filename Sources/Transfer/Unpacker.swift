@@ -61,7 +61,7 @@ public struct Unpacker {
         let staged = try ArchiveStager.stageLayout(from: request.archive.path, into: staging, limits: request.limits, progress: progress)
 
         var review = try StagedLayoutReview(staged: staged, destination: existing)
-        _ = try review.review()
+        try review.review()
         let images = try ImageCatalog(layout: review.layout).images()
         var reports: [ArrivalReport] = []
         let trust = ArchiveTrustMaterial(staged: staged)
@@ -101,25 +101,38 @@ public struct Unpacker {
         }
     }
 
-    /// A new layout: the staging directory itself becomes the destination, in one rename.
+    /// A new layout: the staging directory itself becomes the destination, in one rename; or,
+    /// when it had to be made inside the (empty) destination, its entries are moved up with
+    /// `index.json` last.
     private func install(_ staging: StagingArea, at destination: URL) throws {
         try? FileManager.default.removeItem(atPath: staging.filePath("airlock"))
-        var mask = umask(0)
-        umask(mask)
-        mask = mask & 0o777
-        guard chmod(staging.path, 0o755 & ~mask) == 0 else {
-            throw TransferError(.io, "cannot set the mode of \(staging.path): \(FileDescriptor.describe(errno))")
-        }
+        try StagingArea.createDirectories(staging.filePath("blobs/sha256"))
         for directory in try FileManager.default.contentsOfDirectory(atPath: staging.filePath("blobs")) {
             try syncDirectory(staging.filePath("blobs/\(directory)"))
         }
         try syncDirectory(staging.filePath("blobs"))
         try syncDirectory(staging.path)
-        guard rename(staging.path, destination.path) == 0 else {
-            throw TransferError(.io, "cannot move the unpacked layout to \(destination.path): \(FileDescriptor.describe(errno))")
+        if URL(fileURLWithPath: staging.path).deletingLastPathComponent().standardizedFileURL.path == destination.path {
+            for name in ["blobs", "oci-layout", "index.json"] {
+                try Self.move(staging.filePath(name), to: destination.appendingPathComponent(name).path)
+            }
+            try syncDirectory(destination.path)
+            return
         }
+        let mask = umask(0)
+        umask(mask)
+        guard chmod(staging.path, 0o755 & ~mask) == 0 else {
+            throw TransferError(.io, "cannot set the mode of \(staging.path): \(FileDescriptor.describe(errno))")
+        }
+        try Self.move(staging.path, to: destination.path)
         staging.relinquish()
         try syncDirectory(destination.deletingLastPathComponent().path)
+    }
+
+    private static func move(_ source: String, to target: String) throws {
+        guard rename(source, target) == 0 else {
+            throw TransferError(.io, "cannot move \(source) to \(target): \(FileDescriptor.describe(errno))")
+        }
     }
 
     /// An existing layout: under its writer lock, check the index merge, rename the blobs it
@@ -137,9 +150,7 @@ public struct Unpacker {
                 let target = layout.blobURL(digest)
                 let directory = target.deletingLastPathComponent().path
                 try StagingArea.createDirectories(directory)
-                guard rename(staged.staging.filePath(StagedLayoutReview.path(digest)), target.path) == 0 else {
-                    throw TransferError(.io, "cannot move \(digest) into \(directory): \(FileDescriptor.describe(errno))")
-                }
+                try Self.move(staged.staging.filePath(StagedLayoutReview.path(digest)), to: target.path)
                 touched.insert(directory)
                 added.append(digest)
             }

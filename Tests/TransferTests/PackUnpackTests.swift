@@ -129,6 +129,9 @@ import Testing
         let index = try OCILayout.open(at: destination).readIndex()
         #expect(index.manifests.map(\.cosignKind) == [.image, .signatures])
         #expect(index.manifests[1].refName == "sha256-\(image.digest.hex).sig")
+        let again = try Unpacker().unpack(UnpackRequest(archive: tarball, destination: destination))
+        #expect(again.indexEntriesAdded == 0)
+        #expect(try OCILayout.open(at: destination).readIndex() == index)
     }
 
     @Test func mergeKeepsExistingEntriesAndDoesNotDuplicateBlobs() throws {
@@ -300,5 +303,32 @@ extension ManifestDocument {
     var imageLayers: [Descriptor] {
         if case .image(let manifest) = self { return manifest.layers }
         return []
+    }
+}
+
+@Suite struct StagingPlacementTests {
+    /// A destination on another file system than its parent (here: a symlink to an empty
+    /// directory on /dev/shm) is staged inside itself, then filled with index.json last.
+    @Test func emptyDestinationOnAnotherFileSystem() throws {
+        var shm = stat(), tmp = stat()
+        guard stat("/dev/shm", &shm) == 0, stat(FileManager.default.temporaryDirectory.path, &tmp) == 0, shm.st_dev != tmp.st_dev else { return }
+        let directory = try TestDirectory()
+        let fixture = try LayoutFixture(at: directory.path("source"))
+        let image = try fixture.addImage(tag: "v1", seed: 9)
+        let tarball = directory.path("out.tar")
+        _ = try Packer().pack(PackRequest(images: [try LayoutReference(parsing: fixture.url.path)], output: tarball, compression: .none))
+        let target = URL(fileURLWithPath: "/dev/shm/airlock-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: target) }
+        let destination = directory.path("dest")
+        try FileManager.default.createSymbolicLink(at: destination, withDestinationURL: target)
+
+        let result = try Unpacker().unpack(UnpackRequest(archive: tarball, destination: destination))
+        #expect(result.createdLayout)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).sorted() == ["blobs", "index.json", "oci-layout"])
+        let layout = try OCILayout.open(at: target)
+        #expect(try layout.resolve(.tag("v1")).digest == image.digest)
+        #expect(try LayoutVerifier(layout: layout).verify().passed)
+        #expect(try directory.contents() == ["dest", "out.tar", "source"])
     }
 }
