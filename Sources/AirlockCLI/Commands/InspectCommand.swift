@@ -12,21 +12,17 @@ struct InspectCommand: ParsableCommand {
         Prints a tree: images, their platforms, and the signatures, attestations and bundle \
         referrers attached to each (like `cosign tree`). A tarball is not extracted: only its \
         small entries are read, and for an airlock tarball reading stops before the layers.
+        With a check such as --require-signatures, each image's verdict is shown too, and the
+        exit status is 1 when one fails.
         """
     )
 
     @Argument(help: ArgumentHelp("A tarball or an OCI layout directory.", valueName: "tarball-or-layout"))
     var source: String
 
-    @Flag(help: "Show whether every image carries at least one signature or Sigstore bundle.")
-    var requireSignatures = false
+    @OptionGroup var arrival: ArrivalOptions
 
     @OptionGroup var outputOptions: OutputOptions
-
-    /// The checks whose verdicts are shown.
-    func checks() -> [any ArrivalCheck] {
-        requireSignatures ? [SignaturePresenceCheck()] : []
-    }
 
     func run() throws {
         let report = try TransferFailure.mapping {
@@ -35,8 +31,8 @@ struct InspectCommand: ParsableCommand {
                 throw TransferError(.malformed, "\(source) does not exist")
             }
             let url = URL(fileURLWithPath: source)
-            return isDirectory.boolValue ? try Inspector().inspect(layout: url, checks: checks())
-                : try Inspector().inspect(archive: url, checks: checks())
+            return isDirectory.boolValue ? try Inspector().inspect(layout: url, checks: arrival.checks())
+                : try Inspector().inspect(archive: url, checks: arrival.checks())
         }
         switch outputOptions.output {
         case .text: print(InspectTree(report: report).text, terminator: "")

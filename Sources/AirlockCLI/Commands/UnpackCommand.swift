@@ -31,8 +31,7 @@ struct UnpackCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The layout to create or merge into.", valueName: "layout"))
     var output: String
 
-    @Flag(help: "Refuse the tarball unless every image carries at least one signature or Sigstore bundle (presence only).")
-    var requireSignatures = false
+    @OptionGroup var arrival: ArrivalOptions
 
     @Flag(help: "Move tags of LAYOUT that the tarball gives to other manifests.")
     var force = false
@@ -40,17 +39,12 @@ struct UnpackCommand: ParsableCommand {
     @Flag(help: "No progress bar and no summary.")
     var quiet = false
 
-    /// The checks run on the staged tarball before it is merged.
-    func arrivalChecks() -> [any ArrivalCheck] {
-        requireSignatures ? [SignaturePresenceCheck()] : []
-    }
-
     func run() throws {
         let progress = TerminalProgress.make("unpacking", quiet: quiet)
         let result = try TransferFailure.mapping {
             try Unpacker(progress: progress).unpack(UnpackRequest(
                 archive: URL(fileURLWithPath: archive), destination: URL(fileURLWithPath: output),
-                checks: arrivalChecks(), force: force))
+                checks: arrival.checks(), force: force))
         }
         guard !quiet else { return }
         let verb = result.createdLayout ? "created" : "merged into"
