@@ -92,4 +92,23 @@ import Testing
         }
         #expect(error?.message.contains("\(id)/layer.tar") == true && error?.message.contains("symbolic link") == true)
     }
+
+    /// Docker 25 and later write an OCI layout plus `manifest.json` and `repositories`.
+    @Test func modernDockerSaveIsReadAsALayoutButIsNoUnpackInput() throws {
+        let directory = try TestDirectory()
+        let image = UnpackHostileTests.Image()
+        var tar = try image.archive(end: false) { image.addBlobs(&$0) }
+        tar.addFile("manifest.json", #"[{"Config":"blobs/sha256/x","RepoTags":["hostile:latest"],"Layers":[]}]"#)
+        tar.addFile("repositories", "{}")
+        tar.end()
+        let docker = directory.path("docker.tar")
+        try tar.write(to: docker)
+        let packed = try Packer().pack(PackRequest(images: [try LayoutReference(parsing: docker.path + ":hostile")],
+                                                   output: directory.path("out.tar"), compression: .none))
+        #expect(packed.contents.blobs.count == 3)
+        let error = #expect(throws: TransferError.self) {
+            try Unpacker().unpack(UnpackRequest(archive: docker, destination: directory.path("dest")))
+        }
+        #expect(error?.message.contains("\"manifest.json\"") == true)
+    }
 }
