@@ -12,7 +12,7 @@ struct ArchiveImporter {
 
     func importLayout(from path: String, into staging: StagingArea) throws -> OCILayout {
         let staged = try ArchiveStager.stageLayout(from: path, into: staging, policy: ArchiveEntryPolicy(dockerArchive: true),
-                                                   limits: limits, progress: progress)
+                                                   limits: limits, durable: false, progress: progress)
         do {
             if staged.hasIndex || staged.hasLayoutMarker {
                 var review = try StagedLayoutReview(staged: staged, destination: nil)

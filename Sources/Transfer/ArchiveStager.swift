@@ -25,11 +25,13 @@ struct StagedArchive {
 
 /// Writes every entry of an untrusted archive into a staging area, hashing while writing,
 /// and refusing an entry that would not fit in the free space of the staging file system.
-/// Each staged file is fsynced, so that a later rename into a layout is durable.
+/// When `durable`, each staged file is handed to the disk while it is written and fsynced,
+/// so that a later rename into a layout is durable.
 final class ArchiveStager {
     private let reader: ArchiveEntryReader
     private let staging: StagingArea
     private let progress: TransferProgress?
+    private let durable: Bool
     /// Called after each file is staged and checked (e.g. to parse `index.json` and
     /// manifests, so that later blobs are held to the sizes they declare).
     var fileStaged: (AcceptedEntry, String) throws -> Void = { _, _ in }
@@ -48,20 +50,21 @@ final class ArchiveStager {
     /// read, so that the final fsync does not wait for all of it.
     static let writebackStep: Int64 = 8 << 20
 
-    init(reader: ArchiveEntryReader, staging: StagingArea, progress: TransferProgress? = nil) {
+    init(reader: ArchiveEntryReader, staging: StagingArea, durable: Bool, progress: TransferProgress? = nil) {
         self.reader = reader
         self.staging = staging
+        self.durable = durable
         self.progress = progress
     }
 
     /// Stages the whole archive at `path` as a layout would be read: each blob is held to the
     /// size that `index.json` and the manifests staged before it declare (`DeclaredSizes`).
     static func stageLayout(from path: String, into staging: StagingArea, policy: ArchiveEntryPolicy = ArchiveEntryPolicy(),
-                            limits: ArchiveLimits, progress: TransferProgress?) throws -> StagedArchive {
+                            limits: ArchiveLimits, durable: Bool, progress: TransferProgress?) throws -> StagedArchive {
         let reader = ArchiveEntryReader(reader: try TarReader(path: path), policy: policy, limits: limits)
         let declared = DeclaredSizes()
         reader.declaredSize = declared.size(of:)
-        let stager = ArchiveStager(reader: reader, staging: staging, progress: progress)
+        let stager = ArchiveStager(reader: reader, staging: staging, durable: durable, progress: progress)
         stager.fileStaged = { entry, file in declared.learn(from: entry, at: file) }
         defer { progress?.finish() }
         return try stager.stage()
@@ -89,13 +92,13 @@ final class ArchiveStager {
             let digest = try reader.readData { block in
                 try output.write(block)
                 written += Int64(block.count)
-                if written - flushed >= Self.writebackStep {
+                if durable, written - flushed >= Self.writebackStep {
                     output.startWriteback(from: flushed, length: written - flushed)
                     flushed = written
                 }
                 progress?.update(completed: reader.bytesConsumed, total: reader.fileSize)
             }
-            try output.sync()
+            if durable { try output.sync() }
             let result = StagedFile(size: file.size, digest: digest)
             switch file.entry {
             case .layoutMarker: staged.hasLayoutMarker = true

@@ -34,7 +34,7 @@ public struct Inspector {
         let staging = try StagingArea.createTemporary()
         defer { staging.remove() }
         let reader = ArchiveEntryReader(reader: try TarReader(path: archive.path), limits: limits)
-        let stager = ArchiveStager(reader: reader, staging: staging)
+        let stager = ArchiveStager(reader: reader, staging: staging, durable: false)
         var contents: ContentsFile?
         var contentBlobs = Set<String>()
         var stopped = false

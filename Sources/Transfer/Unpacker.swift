@@ -58,7 +58,7 @@ public struct Unpacker {
         let staging = try StagingArea.create(beside: destination)
         defer { staging.remove() }
 
-        let staged = try ArchiveStager.stageLayout(from: request.archive.path, into: staging, limits: request.limits, progress: progress)
+        let staged = try ArchiveStager.stageLayout(from: request.archive.path, into: staging, limits: request.limits, durable: true, progress: progress)
 
         var review = try StagedLayoutReview(staged: staged, destination: existing)
         try review.review()

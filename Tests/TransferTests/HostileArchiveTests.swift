@@ -31,7 +31,7 @@ import Testing
         do {
             let staging = try StagingArea.create(beside: destination)
             let reader = ArchiveEntryReader(reader: try TarReader(path: input.path))
-            _ = try ArchiveStager(reader: reader, staging: staging).stage()
+            _ = try ArchiveStager(reader: reader, staging: staging, durable: true).stage()
         } catch let error as TransferError {
             caught = error
         }
@@ -54,7 +54,7 @@ import Testing
         let input = directory.path("in.tar")
         try archive { $0.add("./blobs/", type: .directory); $0.add(Self.blobName, Self.payload) }.write(to: input)
         let staging = try StagingArea.create(beside: directory.path("layout"))
-        let staged = try ArchiveStager(reader: ArchiveEntryReader(reader: try TarReader(path: input.path)), staging: staging).stage()
+        let staged = try ArchiveStager(reader: ArchiveEntryReader(reader: try TarReader(path: input.path)), staging: staging, durable: true).stage()
         #expect(staged.hasLayoutMarker && staged.hasIndex)
         #expect(staged.blobs == [Digest.of(Self.payload): Int64(Self.payload.count)])
         #expect(try Data(contentsOf: URL(fileURLWithPath: staging.filePath(Self.blobName))) == Self.payload)
