@@ -59,12 +59,5 @@ final class FileDescriptor {
         guard fsync(raw) == 0 else { throw TransferError(.io, "cannot fsync \(path): \(Self.describe(errno))") }
     }
 
-    /// The size of the open file.
-    func size() throws -> Int64 {
-        var info = stat()
-        guard fstat(raw, &info) == 0 else { throw TransferError(.io, "cannot stat \(path): \(Self.describe(errno))") }
-        return Int64(info.st_size)
-    }
-
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

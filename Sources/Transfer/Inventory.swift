@@ -67,21 +67,18 @@ func stableJSON<T: Encodable>(_ value: T) throws -> Data {
     return data
 }
 
-/// Reads a whole regular file of at most `limit` bytes.
+/// Reads a whole file (a pipe too, e.g. `<(…)`) of at most `limit` bytes.
 func readFile(_ url: URL, limit: Int, what: String) throws -> Data {
     let file = try FileDescriptor.open(url.path, flags: O_RDONLY)
-    let size = try file.size()
-    guard size <= Int64(limit) else {
-        throw TransferError(.malformed, "\(what) \(url.path) is \(ByteCount(size)), over the \(ByteCount(Int64(limit))) limit")
-    }
-    var data = Data(count: Int(size))
-    var filled = 0
-    try data.withUnsafeMutableBytes { buffer in
-        while filled < buffer.count {
-            let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-            if count == 0 { break }
-            filled += count
+    var data = Data()
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { chunk.deallocate() }
+    while true {
+        let count = try file.read(into: chunk)
+        if count == 0 { return data }
+        guard data.count + count <= limit else {
+            throw TransferError(.malformed, "\(what) \(url.path) is over the \(ByteCount(Int64(limit))) limit")
         }
+        data.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
     }
-    return data.prefix(filled)
 }
