@@ -9,7 +9,19 @@ extension OCILayout {
     /// Cheap on big layouts: only blobs of at most `OCILimits.maxManifestBytes` whose first
     /// byte is `{` are read; blobs that do not parse as manifests are skipped.
     public func referrers(of digest: Digest) throws -> [ManifestBlob] {
-        try storedManifests(among: try storedBlobs()).filter { $0.document.subject?.digest == digest }.map(\.asReferrer)
+        try referrersBySubject()[digest] ?? []
+    }
+
+    /// Every stored manifest that has a `subject`, grouped by subject digest and described as
+    /// in `referrers(of:)`: one scan of the store, for looking up the referrers of many digests.
+    public func referrersBySubject() throws -> [Digest: [ManifestBlob]] {
+        var found: [Digest: [ManifestBlob]] = [:]
+        for manifest in try storedManifests(among: try storedBlobs()) {
+            if let subject = manifest.document.subject?.digest {
+                found[subject, default: []].append(manifest.asReferrer)
+            }
+        }
+        return found
     }
 
     /// The stored blobs among `candidates` that parse as manifests or indexes.
