@@ -25,6 +25,7 @@ public struct ImageSigner {
     /// Signs each image (an `index.json` entry or a resolved descriptor) and, with
     /// `options.recursive`, every manifest below it. Returns one record per signed manifest,
     /// parents before their children; an image given twice is signed once.
+    @discardableResult
     public func sign(_ images: [Descriptor], in layout: OCILayout, options: SigningOptions) throws -> [SignedManifest] {
         guard !options.formats.isEmpty else { throw CosignError("no signature format selected") }
         let targets = try collectTargets(images, in: layout, options: options)
