@@ -13,13 +13,17 @@ import Sigstore
 /// so concurrent signers never lose each other's signatures.
 public struct ImageSigner {
     public let key: PrivateKey
-    /// The scheme used for image signatures: the key's default (FORMATS.md §1.6), except
+    /// The scheme of simple-signing payloads: the key's default (FORMATS.md §1.6), except
     /// Ed25519ph for Ed25519 keys, as cosign signs images.
-    public let scheme: SignatureScheme
+    public let payloadScheme: SignatureScheme
+    /// The scheme of DSSE envelopes: the key's default (pure Ed25519 for Ed25519 keys, which
+    /// is what sigstore-go verifies DSSE with).
+    public let envelopeScheme: SignatureScheme
 
     public init(key: PrivateKey) {
         self.key = key
-        scheme = key.algorithm == .ed25519 ? .ed25519ph : key.algorithm.defaultScheme
+        envelopeScheme = key.algorithm.defaultScheme
+        payloadScheme = key.algorithm == .ed25519 ? .ed25519ph : envelopeScheme
     }
 
     /// Signs each image (an `index.json` entry or a resolved descriptor) and, with
@@ -104,14 +108,14 @@ public struct ImageSigner {
         if options.formats.contains(.legacy) {
             let payload = SimpleSigningPayload(dockerReference: target.dockerReference, manifestDigest: digest,
                                                annotations: options.annotations).encoded()
-            legacy = LegacySignature(payload: payload, layer: SignatureLayer(payload: payload, signature: try key.sign(payload, scheme: scheme)))
+            legacy = LegacySignature(payload: payload, layer: SignatureLayer(payload: payload, signature: try key.sign(payload, scheme: payloadScheme)))
         }
         var bundle: BundleSignature?
         if options.formats.contains(.bundle) {
             let statement = InTotoStatement.cosignSign(digest: digest, annotations: options.annotations).encoded()
             let pae = DSSEEnvelope.pae(payloadType: InTotoStatement.payloadType, payload: statement)
             let envelope = DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: statement,
-                                        signatures: [.init(signature: try key.sign(pae, scheme: scheme))])
+                                        signatures: [.init(signature: try key.sign(pae, scheme: envelopeScheme))])
             let bytes = SigstoreBundle(version: .v0_3, verificationMaterial: VerificationMaterial(signer: .publicKey(hint: key.publicKey.bundleHint)),
                                        content: .dsseEnvelope(envelope)).encoded()
             bundle = BundleSignature(statement: statement, bundle: bytes,
@@ -158,7 +162,7 @@ public struct ImageSigner {
               layer.descriptor.mediaType == signature.layer.descriptor.mediaType,
               layer.nonSignatureAnnotations == signature.layer.nonSignatureAnnotations,
               let text = layer.signatureText, let stored = Base64.decodeStandard(text) else { return false }
-        return key.publicKey.isValidSignature(stored, for: signature.payload, scheme: scheme)
+        return key.publicKey.isValidSignature(stored, for: signature.payload, scheme: payloadScheme)
     }
 
     private func storeBundle(_ signature: BundleSignature, existing: [ListedBundle], in index: inout ImageIndex,
@@ -196,6 +200,6 @@ public struct ImageSigner {
         guard let bytes = try? layout.readBlob(listed.layer, limit: SigstoreBundle.jsonLimits.maxBytes),
               let bundle = try? SigstoreBundle(json: bytes), case .dsseEnvelope(let envelope) = bundle.content,
               envelope.payloadType == InTotoStatement.payloadType, envelope.payload == signature.statement else { return false }
-        return key.publicKey.isValidSignature(bundle.content.signature, for: envelope.pae, scheme: scheme)
+        return key.publicKey.isValidSignature(bundle.content.signature, for: envelope.pae, scheme: envelopeScheme)
     }
 }
