@@ -62,3 +62,18 @@ final class TestLayout {
         try index.encoded().write(to: url.appendingPathComponent("index.json"))
     }
 }
+
+extension TestLayout {
+    /// The manifest bytes of a stored image.
+    func bytes(of descriptor: Descriptor) throws -> Data { try layout.readManifest(descriptor).bytes }
+
+    /// Stores `manifest` (config `{}`, layers stored by the caller) and, when `listed`, adds it to
+    /// `index.json` (with `annotations`).
+    @discardableResult
+    func storeArtifact(_ manifest: ImageManifest, listed: Bool, annotations: [String: String]? = nil) throws -> Descriptor {
+        try layout.addBlob(Data("{}".utf8))
+        let bytes = try manifest.encoded()
+        return listed ? try layout.addManifest(bytes, mediaType: MediaType.ociManifest, annotations: annotations)
+            : try layout.storeManifest(bytes, mediaType: MediaType.ociManifest)
+    }
+}
