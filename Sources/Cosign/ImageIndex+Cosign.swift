@@ -18,22 +18,29 @@ extension ImageIndex {
         manifests.first { $0.cosignKind == .image || $0.cosignKind == .imageIndex }
     }
 
-    /// The entries holding the `.sig` image of `digest`: those tagged `sha256-<hex>.sig` and,
-    /// when `digest` is the cosign image, the `kind=…/sigs` entries (as `cosign save` writes
-    /// them, untagged). Each manifest digest once, in index order.
-    public func signatureImageEntries(of digest: Digest) -> [Descriptor] {
-        let tag = SignatureImage.tag(for: digest)
-        let isCosignImage = cosignImageEntry?.digest == digest
-        var seen = Set<Digest>()
-        return manifests.filter { entry in
-            (entry.refName == tag || (isCosignImage && entry.cosignKind == .signatures)) && seen.insert(entry.digest).inserted
+    /// The entries holding `.sig` images, by the digest they sign: those tagged
+    /// `sha256-<hex>.sig`, and the `kind=…/sigs` entries (as `cosign save` writes them,
+    /// untagged) under the cosign image's digest. Each manifest digest once per signed
+    /// digest, in index order. One pass over the index, for looking up many images.
+    public var signatureImages: [Digest: [Descriptor]] {
+        let cosignImage = cosignImageEntry?.digest
+        var found: [Digest: [Descriptor]] = [:]
+        for entry in manifests {
+            var signed: [Digest] = []
+            if let tag = entry.refName, let digest = SignatureImage.signedDigest(tag: tag) { signed.append(digest) }
+            if let cosignImage, entry.cosignKind == .signatures, !signed.contains(cosignImage) { signed.append(cosignImage) }
+            for digest in signed where !(found[digest]?.contains { $0.digest == entry.digest } ?? false) {
+                found[digest, default: []].append(entry)
+            }
         }
+        return found
     }
 
-    /// Marks the image with `digest` as the cosign image when the layout has none yet and
-    /// this is its only image; an existing `.sig` entry of it then gets `kind=…/sigs`.
-    mutating func adoptCosignImage(_ digest: Digest) {
-        guard cosignImageEntry == nil, imageEntries.count == 1, imageEntries[0].digest == digest,
+    /// Marks the layout's only image as the cosign image when it is among `digests` and the
+    /// layout has none yet; an existing `.sig` entry of it then gets `kind=…/sigs`.
+    mutating func adoptCosignImage(among digests: Set<Digest>) {
+        let images = imageEntries
+        guard cosignImageEntry == nil, images.count == 1, case let digest = images[0].digest, digests.contains(digest),
               let position = manifests.firstIndex(where: { $0.digest == digest && MediaType.isManifestOrIndex($0.mediaType) })
         else { return }
         let kind: CosignLayoutKind = MediaType.isIndex(manifests[position].mediaType) ? .imageIndex : .image
@@ -44,19 +51,20 @@ extension ImageIndex {
         }
     }
 
-    /// Points the signatures of `digest` at `signatureImage` (a stored `.sig` manifest):
-    /// the entries found by `signatureImageEntries(of:)` are replaced by one entry tagged
-    /// `sha256-<hex>.sig`, annotated `kind=…/sigs` when `digest` is the cosign image.
-    mutating func setSignatureImage(_ signatureImage: Descriptor, of digest: Digest) {
-        let tag = SignatureImage.tag(for: digest)
-        let isCosignImage = cosignImageEntry?.digest == digest
-        var annotations = [AnnotationKey.refName: tag]
-        if isCosignImage {
+    /// Replaces the entries `replaced` (the current `.sig` entries of `digest`) by one entry
+    /// for `signatureImage` (a stored `.sig` manifest) tagged `sha256-<hex>.sig`, annotated
+    /// `kind=…/sigs` when `digest` is the cosign image. Returns the new entry.
+    @discardableResult
+    mutating func setSignatureImage(_ signatureImage: Descriptor, of digest: Digest, replacing replaced: [Descriptor]) -> Descriptor {
+        var annotations = [AnnotationKey.refName: SignatureImage.tag(for: digest)]
+        if cosignImageEntry?.digest == digest {
             annotations[AnnotationKey.cosignKind] = CosignLayoutKind.signatures.rawValue
         }
-        manifests.removeAll { $0.refName == tag || (isCosignImage && $0.cosignKind == .signatures) }
-        manifests.append(Descriptor(mediaType: signatureImage.mediaType, digest: signatureImage.digest,
-                                    size: signatureImage.size, annotations: annotations))
+        manifests.removeAll { replaced.contains($0) }
+        let entry = Descriptor(mediaType: signatureImage.mediaType, digest: signatureImage.digest, size: signatureImage.size,
+                               annotations: annotations)
+        manifests.append(entry)
+        return entry
     }
 
     /// Lists a referrer manifest (never with a `kind`), unless it is listed already.

@@ -35,11 +35,14 @@ public struct ImageSigner {
         let targets = try collectTargets(images, in: layout, options: options)
         let prepared = try targets.map { try prepare($0, options: options) }
         return try layout.updateIndex { index in
-            for image in images { index.adoptCosignImage(image.digest) }
+            index.adoptCosignImage(among: Set(images.map(\.digest)))
+            var signatureImages = index.signatureImages
             let listedBundles = options.formats.contains(.bundle) ? listedBundleReferrers(in: index, layout: layout) : [:]
             return try prepared.map { signature in
                 SignedManifest(descriptor: signature.target.descriptor, dockerReference: signature.target.dockerReference,
-                               legacy: try signature.legacy.map { try storeLegacy($0, of: signature.target, in: &index, layout: layout) },
+                               legacy: try signature.legacy.map {
+                                   try storeLegacy($0, of: signature.target, in: &index, signatureImages: &signatureImages, layout: layout)
+                               },
                                bundle: try signature.bundle.map {
                                    try storeBundle($0, existing: listedBundles[signature.target.descriptor.digest] ?? [], in: &index, layout: layout)
                                })
@@ -128,9 +131,9 @@ public struct ImageSigner {
     // MARK: - Storing (under the lock)
 
     private func storeLegacy(_ signature: LegacySignature, of target: Target, in index: inout ImageIndex,
-                             layout: OCILayout) throws -> SignedManifest.Outcome {
+                             signatureImages: inout [Digest: [Descriptor]], layout: OCILayout) throws -> SignedManifest.Outcome {
         let digest = target.descriptor.digest
-        let existing = index.signatureImageEntries(of: digest)
+        let existing = signatureImages[digest] ?? []
         var image = SignatureImage()
         for entry in existing {
             let stored: SignatureImage
@@ -151,7 +154,7 @@ public struct ImageSigner {
         try layout.addBlob(signature.payload)
         try layout.addBlob(image.configBytes)
         let stored = try layout.storeManifest(image.manifestBytes, mediaType: MediaType.ociManifest)
-        index.setSignatureImage(stored, of: digest)
+        signatureImages[digest] = [index.setSignatureImage(stored, of: digest, replacing: existing)]
         return .added(stored.digest)
     }
 
@@ -171,7 +174,7 @@ public struct ImageSigner {
             return .alreadyPresent(duplicate.referrer.digest)
         }
         try layout.addBlob(signature.bundle)
-        try layout.addBlob(Data("{}".utf8))
+        if !layout.hasBlob(Descriptor.emptyJSON.digest) { try layout.addBlob(Data("{}".utf8)) }
         let stored = try layout.storeManifest(signature.referrer.manifestBytes, mediaType: MediaType.ociManifest)
         index.addReferrer(stored)
         return .added(stored.digest)

@@ -18,11 +18,13 @@ import Sigstore
 public struct SignatureCatalog {
     public let layout: OCILayout
     public let index: ImageIndex
+    private let signatureImages: [Digest: [Descriptor]]
     private let referrers: [Digest: [ManifestBlob]]
 
     public init(layout: OCILayout) throws {
         self.layout = layout
         index = try layout.readIndex()
+        signatureImages = index.signatureImages
         referrers = try layout.referrersBySubject()
     }
 
@@ -36,7 +38,7 @@ public struct SignatureCatalog {
     private func legacySignatures(of digest: Digest) -> [FoundSignature] {
         var found: [FoundSignature] = []
         var seenLayers = Set<SignatureLayer>()
-        for entry in index.signatureImageEntries(of: digest) {
+        for entry in signatureImages[digest] ?? [] {
             let name = entry.refName ?? "\(AnnotationKey.cosignKind)=\(CosignLayoutKind.signatures.rawValue) entry"
             do {
                 let image = try SignatureImage(manifest: try layout.readManifest(entry))

@@ -47,6 +47,12 @@ public struct SignatureImage: Sendable, Equatable {
     /// cosign's tag for the signatures of `digest`: `sha256-<hex>.sig` (FORMATS.md §3.1).
     public static func tag(for digest: Digest) -> String { "\(digest.algorithm.rawValue)-\(digest.hex).sig" }
 
+    /// The digest a `.sig` tag names (`sha256-<hex>.sig` → `sha256:<hex>`), or nil for other tags.
+    public static func signedDigest(tag: String) -> Digest? {
+        guard tag.hasSuffix(".sig"), let dash = tag.firstIndex(of: "-") else { return nil }
+        return try? Digest(parsing: "\(tag[..<dash]):\(tag[tag.index(after: dash)...].dropLast(4))")
+    }
+
     /// Reads a `.sig` manifest: an OCI (or, with `COSIGN_DOCKER_MEDIA_TYPES`, Docker v2) image
     /// manifest of at most `maxLayers` layers. Layers of other media types are kept; the
     /// verifier reports them.

@@ -95,7 +95,7 @@ struct ImageSignerTests {
         guard case .added = byOther[0].legacy else { Issue.record("another key's signature was not added"); return }
         #expect(try legacySignatures(of: image.digest, in: store).count == 3)
         let index = try store.index
-        #expect(index.signatureImageEntries(of: image.digest).count == 1)
+        #expect((index.signatureImages[image.digest] ?? []).count == 1)
         #expect(index.manifests.filter { $0.artifactType == MediaType.sigstoreBundleV03 }.count == 3)
         #expect(index.manifests.filter { $0.cosignKind == .signatures }.count == 1)
     }
@@ -134,7 +134,7 @@ struct ImageSignerTests {
         let resolved = try store.layout.resolve(.soleImage)
         try signer.sign([resolved], in: store.layout, options: SigningOptions(formats: [.legacy], dockerReference: "ubuntu"))
         let index = try store.index
-        let entries = index.signatureImageEntries(of: image.digest)
+        let entries = (index.signatureImages[image.digest] ?? [])
         #expect(entries.count == 1)
         #expect(entries.first?.cosignKind == .signatures)
         #expect(entries.first?.refName == SignatureImage.tag(for: image.digest))

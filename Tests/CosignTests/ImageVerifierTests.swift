@@ -90,7 +90,7 @@ struct ImageVerifierTests {
         try ImageSigner(key: key).sign([image], in: signedStore.layout, options: SigningOptions())
         // What cosign save leaves: kind=image and an untagged kind=sigs entry; the referrer only as a blob.
         let index = try signedStore.index
-        let sigs = try #require(index.signatureImageEntries(of: image.digest).first)
+        let sigs = try #require((index.signatureImages[image.digest] ?? []).first)
         var saved = ImageIndex()
         saved.manifests = [
             Descriptor(mediaType: image.mediaType, digest: image.digest, size: image.size, annotations: [AnnotationKey.cosignKind: CosignLayoutKind.image.rawValue]),
