@@ -56,8 +56,9 @@ interop-tests: build venv
 	done
 
 ## conformance: the public sigstore-conformance bundle-verify cases (skipped without ../shared).
-conformance: release
+conformance: deps
 	@if [ -x "$(SHARED)/conformance/run-bundle-verify" ] && [ -x Tests/conformance/airlock-conformance ]; then \
+	  $(SWIFT) build -c release && \
 	  "$(SHARED)/conformance/run-bundle-verify" "$(abspath Tests/conformance/airlock-conformance)"; \
 	else echo "conformance: skipped ($(SHARED)/conformance or the entry point is absent)"; fi
 
