@@ -21,7 +21,7 @@ struct TrustedRootOptions: ParsableArguments {
             }
             return nil
         }
-        let data = Data(try InputFile.bytes(path, limit: Self.sizeLimit, what: "trusted root"))
+        let data = try VerificationInputs.document(path, limit: Self.sizeLimit, what: "trusted root")
         do {
             return try TrustedRoot(json: data)
         } catch {

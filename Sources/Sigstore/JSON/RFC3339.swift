@@ -54,9 +54,11 @@ enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z` in UTC, microsecond precision.
+    /// `YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z` in UTC, microsecond precision. Dates beyond ±10^12
+    /// seconds (hostile integrated times) are clamped rather than trapping.
     static func format(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
+        let raw = date.timeIntervalSince1970
+        let interval = raw.isFinite ? min(max(raw, -1e12), 1e12) : (raw > 0 ? 1e12 : -1e12)
         var seconds = Int(interval.rounded(.down))
         var micros = Int(((interval - Double(seconds)) * 1e6).rounded())
         if micros >= 1_000_000 {

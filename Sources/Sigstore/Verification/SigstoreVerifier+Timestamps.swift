@@ -68,7 +68,7 @@ extension SigstoreVerifier {
             var reasons: [String] = []
             for tsa in timestampAuthorities {
                 do {
-                    let time = try token.verify(message: subject.signature, authority: tsa.chain)
+                    let time = try verify(token, over: subject.timestampedMessages, authority: tsa.chain)
                     guard tsa.authority.validFor.contains(time) else {
                         reasons.append("genTime \(RFC3339.format(time)) is outside the validity \(tsa.authority.validFor) of \(tsa.authority.uri)")
                         continue
@@ -85,5 +85,13 @@ extension SigstoreVerifier {
             if !reasons.isEmpty { problems.append("timestamp \(index): \(reasons.joined(separator: "; "))") }
         }
         return verified
+    }
+
+    /// `genTime` of `token` for the first of `messages` its imprint covers (the first message's
+    /// error otherwise).
+    private func verify(_ token: TimestampToken, over messages: [Data], authority: TimestampAuthorityChain) throws -> Date {
+        let digests = messages.map { Digest.of($0, algorithm: token.hashAlgorithm).bytes }
+        let message = zip(messages, digests).first { $0.1 == token.messageImprint }?.0 ?? messages.first ?? Data()
+        return try token.verify(message: message, authority: authority)
     }
 }

@@ -29,18 +29,25 @@ public struct SigstoreVerifier: Sendable {
 
     /// Verifies `bundle` for `artifact` under `policy`.
     public func verify(_ bundle: SigstoreBundle, artifact: VerificationArtifact, policy: SignerPolicy) -> VerificationResult {
+        verify(bundle, artifact: artifact, policy: policy, alternativeTimestampedBytes: [])
+    }
+
+    /// `alternativeTimestampedBytes`: what an RFC 3161 timestamp may cover besides the signature.
+    func verify(_ bundle: SigstoreBundle, artifact: VerificationArtifact, policy: SignerPolicy,
+                alternativeTimestampedBytes: [Data]) -> VerificationResult {
         do {
-            return .verified(try run(bundle, artifact: artifact, policy: policy))
+            var subject = try BundleSubject(bundle, policy: policy, hasTrustedRoot: trustedRoot != nil)
+            subject.timestampedMessages += alternativeTimestampedBytes
+            return .verified(try run(subject, artifact: artifact, policy: policy))
         } catch {
             return .rejected(error)
         }
     }
 
-    private func run(_ bundle: SigstoreBundle, artifact: VerificationArtifact,
+    /// Steps 2–6 for a subject that passed step 1 (the policy).
+    private func run(_ subject: BundleSubject, artifact: VerificationArtifact,
                      policy: SignerPolicy) throws(VerificationFailure) -> VerifiedBundle {
         var notes: [String] = []
-        // 1. Policy.
-        let subject = try BundleSubject(bundle, policy: policy, hasTrustedRoot: trustedRoot != nil)
         let thresholds = Thresholds(options, subject: subject)
         // 2. Transparency log.
         let entries = try verifyTransparencyLog(subject, threshold: thresholds.transparencyLog, notes: &notes)
@@ -81,11 +88,15 @@ struct BundleSubject {
     let leaf: Certificate?
     /// The policy's keys (empty for an identity policy).
     let keys: [PublicKey]
+    /// The bytes an RFC 3161 timestamp may cover: the signature, and for legacy attestations
+    /// the envelope JSON.
+    var timestampedMessages: [Data]
 
     /// Step 1: the policy must fit the bundle's material (sigstore-go checks this with the
     /// material; failing first changes no verdict).
     init(_ bundle: SigstoreBundle, policy: SignerPolicy, hasTrustedRoot: Bool) throws(VerificationFailure) {
         self.bundle = bundle
+        timestampedMessages = [bundle.content.signature]
         switch policy {
         case .publicKeys(let keys):
             guard !keys.isEmpty else { throw VerificationFailure(.policy, "the key policy lists no key") }
