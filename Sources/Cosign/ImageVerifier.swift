@@ -42,23 +42,22 @@ public struct ImageVerifier: Sendable {
         case .success(let value): content = value
         case .failure(let error): return rejected("format", error.message)
         }
-        let bundle: SigstoreBundle
-        let artifact: VerificationArtifact
+        let result: VerificationResult
         switch content {
         case .legacy(let layer, let payload):
+            let legacy: LegacySignatureBundle
             do {
-                bundle = try LegacyLayerBundle.make(layer)
+                legacy = try Self.legacyBundle(layer, payload: payload)
             } catch {
-                return rejected("format", error.message)
+                return rejected("format", "\(error)")
             }
-            artifact = .bytes(payload)
-        case .bundle(let referred):
-            bundle = referred
-            artifact = .digest(imageDigest)
+            result = verifier.verify(legacy, artifact: .bytes(payload), policy: policyPreferringHint(of: legacy.bundle))
+        case .bundle(let bundle):
+            result = verifier.verify(bundle, artifact: .digest(imageDigest), policy: policyPreferringHint(of: bundle))
         }
         let verified: VerifiedBundle
-        switch verifier.verify(bundle, artifact: artifact, policy: policyPreferringHint(of: bundle)) {
-        case .verified(let result): verified = result
+        switch result {
+        case .verified(let outcome): verified = outcome
         case .rejected(let failure): return rejected(failure.check.rawValue, failure.reason)
         }
         let key = trustedKey(verified.signer)
@@ -81,6 +80,22 @@ public struct ImageVerifier: Sendable {
         } catch {
             return rejected("claims", error.message, key: key, signer: verified.signer, notes: verified.notes)
         }
+    }
+
+    /// A `.sig` layer as the Sigstore verifier takes it (certificate, chain, Rekor bundle and
+    /// timestamp annotations included). The signature must be standard padded base64, as
+    /// cosign decodes it; an empty one would mark an attestation, which a `.sig` layer is not.
+    static func legacyBundle(_ layer: SignatureLayer, payload: Data) throws -> LegacySignatureBundle {
+        guard let text = layer.signatureText, !text.isEmpty else {
+            throw CosignError("the layer has no \(CosignAnnotation.signature) annotation")
+        }
+        guard Base64.decodeStandard(text) != nil else {
+            throw CosignError("the \(CosignAnnotation.signature) annotation is not valid base64")
+        }
+        let annotation = layer.descriptor.annotation
+        return try LegacySignatureBundle(layer: payload, signature: text, certificate: annotation(CosignAnnotation.certificate),
+                                         chain: annotation(CosignAnnotation.chain), rekorBundle: annotation(CosignAnnotation.rekorBundle),
+                                         rfc3161Timestamp: annotation(CosignAnnotation.rfc3161Timestamp))
     }
 
     /// The key policy with the key a bundle's public-key hint names tried first.
@@ -161,20 +176,5 @@ enum CosignSignClaims {
             }
         }
         if let lastFailure { throw lastFailure }
-    }
-}
-
-/// A legacy `.sig` layer as a bundle for the Sigstore verifier: a message signature over the
-/// payload (digest = the layer digest), signed by a key (FORMATS.md §8.8).
-enum LegacyLayerBundle {
-    static func make(_ layer: SignatureLayer) throws(CosignError) -> SigstoreBundle {
-        guard let text = layer.signatureText else {
-            throw CosignError("the layer has no \(CosignAnnotation.signature) annotation")
-        }
-        guard let signature = Base64.decodeStandard(text), !signature.isEmpty else {
-            throw CosignError("the \(CosignAnnotation.signature) annotation is not valid base64")
-        }
-        return SigstoreBundle(version: .v0_1, verificationMaterial: VerificationMaterial(signer: .publicKey(hint: "")),
-                              content: .messageSignature(MessageSignature(messageDigest: layer.descriptor.digest, signature: signature)))
     }
 }

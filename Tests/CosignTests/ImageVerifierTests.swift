@@ -84,6 +84,34 @@ struct ImageVerifierTests {
         #expect(failing.reason == "none of 1 signatures verified with a matching identity")
     }
 
+    @Test func keylessLegacySignaturesVerifyWithTheirAnnotations() throws {
+        let store = try TestLayout()
+        let image = try store.addImage("app")
+        let kit = try PrivateSigstore()
+        let payload = SimpleSigningPayload(dockerReference: "registry.example/app", manifestDigest: image.digest).encoded()
+        let legacy = try kit.makeBundle(BundleRecipe(artifact: payload)).legacyAnnotations(chain: [kit.fulcioIntermediate])
+        #expect(legacy.annotations[CosignAnnotation.certificate] != nil && legacy.annotations[CosignAnnotation.rekorBundle] != nil)
+        try store.layout.addBlob(legacy.layer)
+        let signatures = SignatureImage(layers: [SignatureLayer(descriptor: Descriptor(mediaType: MediaType.cosignSimpleSigning, content: legacy.layer,
+                                                                                       annotations: legacy.annotations))])
+        try store.layout.addBlob(signatures.configBytes)
+        try store.layout.addManifest(signatures.manifestBytes, mediaType: MediaType.ociManifest,
+                                     annotations: [AnnotationKey.refName: SignatureImage.tag(for: image.digest)])
+        func verify(identity: String) throws -> ImageVerification {
+            let policy = CertificateIdentity(subjectAlternativeName: .exact(identity), issuer: .exact(LeafProfile.defaultIssuer))
+            return try self.verify(image.digest, in: store, with: ImageVerifier(
+                verifier: try SigstoreVerifier(trustedRoot: kit.trustedRoot, options: .keyless(now: kit.verificationTime)),
+                policy: ImageVerificationPolicy(signers: .identities([policy]))))
+        }
+        let passing = try verify(identity: LeafProfile.defaultIdentity)
+        #expect(passing.passed, "\(passing.signatures.map(\.reason))")
+        #expect(passing.signatures.map(\.format) == [.legacy])
+        #expect(passing.signatures.first?.identity == LeafProfile.defaultIdentity)
+        let failing = try verify(identity: "https://github.com/someone-else/app")
+        #expect(failing.signatures.first?.reason.hasPrefix("identity: ") == true)
+        #expect(!failing.passed)
+    }
+
     @Test func cosignSaveLayoutsAreRead() throws {
         let signedStore = try TestLayout()
         let image = try signedStore.addImage("saved")
