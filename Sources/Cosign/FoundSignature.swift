@@ -3,15 +3,24 @@ import Foundation
 import OCI
 import Sigstore
 
-/// A signature found for an image, before any check: where it is, and its content or why
-/// the content could not be read (a signature that cannot be read is reported, not dropped).
+/// A signature found for an image, before any check: where it is, and what holds it or why
+/// it is unusable (a signature that cannot be used is reported, not dropped). The payload or
+/// bundle itself is read by `SignatureCatalog.load(_:)` when the signature is checked, so that
+/// only one is in memory at a time.
 public struct FoundSignature: Sendable {
-    /// What a readable signature holds.
+    /// Where the signed content is.
     public enum Content: Sendable {
-        /// A simple-signing layer (its descriptor carries the signature annotations) and the
-        /// payload bytes it describes.
+        /// A simple-signing layer (its descriptor carries the signature annotations).
+        case legacy(SignatureLayer)
+        /// The Sigstore bundle layer of a referrer that has exactly one layer.
+        case bundle(Descriptor)
+    }
+
+    /// The content read.
+    public enum Loaded: Sendable {
+        /// The layer and the payload bytes it describes.
         case legacy(layer: SignatureLayer, payload: Data)
-        /// A bundle (≥ v0.3) from a referrer whose only layer is a Sigstore bundle.
+        /// A bundle of version 0.3 or later.
         case bundle(SigstoreBundle)
     }
 

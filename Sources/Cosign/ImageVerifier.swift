@@ -24,23 +24,24 @@ public struct ImageVerifier: Sendable {
 
     /// Verifies every signature of the image with `digest` that `catalog` holds.
     public func verify(_ digest: Digest, in catalog: SignatureCatalog) -> ImageVerification {
-        let checks = catalog.signatures(of: digest).map { check($0, imageDigest: digest) }
+        let checks = catalog.signatures(of: digest).map { check($0, imageDigest: digest, catalog: catalog) }
         let (passed, reason) = verdict(checks, digest: digest)
         return ImageVerification(digest: digest, signatures: checks, passed: passed, reason: reason)
     }
 
     // MARK: - One signature
 
-    private func check(_ found: FoundSignature, imageDigest: Digest) -> SignatureCheck {
+    private func check(_ found: FoundSignature, imageDigest: Digest, catalog: SignatureCatalog) -> SignatureCheck {
         func rejected(_ check: String, _ reason: String, key: TrustedKey? = nil, signer: VerifiedSigner? = nil, notes: [String] = []) -> SignatureCheck {
             SignatureCheck(format: found.format, digest: found.digest, location: found.location, key: key,
                            identity: signer?.certificateSummary?.subjectAlternativeName, issuer: signer?.certificateSummary?.issuer,
                            accepted: false, reason: "\(check): \(reason)", notes: notes)
         }
-        let content: FoundSignature.Content
-        switch found.content {
-        case .success(let value): content = value
-        case .failure(let error): return rejected("format", error.message)
+        let content: FoundSignature.Loaded
+        do {
+            content = try catalog.load(found.content.get())
+        } catch {
+            return rejected("format", error.message)
         }
         let result: VerificationResult
         switch content {

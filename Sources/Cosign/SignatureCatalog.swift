@@ -64,19 +64,26 @@ public struct SignatureCatalog {
         image.layers.enumerated().compactMap { position, layer in
             guard seen.insert(layer).inserted else { return nil }
             let location = "\(name) layer \(position + 1)"
-            return FoundSignature(format: .legacy, digest: layer.descriptor.digest, location: location,
-                                  content: Result { () throws(CosignError) in .legacy(layer: layer, payload: try payload(of: layer)) })
+            guard layer.isSimpleSigning else {
+                return FoundSignature(format: .legacy, digest: layer.descriptor.digest, location: location, content: .failure(CosignError(
+                    "layer media type \(layer.descriptor.mediaType.prefix(100)) is not \(MediaType.cosignSimpleSigning)")))
+            }
+            return FoundSignature(format: .legacy, digest: layer.descriptor.digest, location: location, content: .success(.legacy(layer)))
         }
     }
 
-    private func payload(of layer: SignatureLayer) throws(CosignError) -> Data {
-        guard layer.isSimpleSigning else {
-            throw CosignError("layer media type \(layer.descriptor.mediaType.prefix(100)) is not \(MediaType.cosignSimpleSigning)")
-        }
-        do {
-            return try layout.readBlob(layer.descriptor, limit: SignatureImage.maxLayerBytes)
-        } catch {
-            throw CosignError("payload \(error)")
+    /// Reads what a found signature points at: the payload of a legacy layer (at most 128 MiB),
+    /// or the bundle of a referrer (parsed; version 0.3 or later required, as cosign).
+    public func load(_ content: FoundSignature.Content) throws(CosignError) -> FoundSignature.Loaded {
+        switch content {
+        case .legacy(let layer):
+            do {
+                return .legacy(layer: layer, payload: try layout.readBlob(layer.descriptor, limit: SignatureImage.maxLayerBytes))
+            } catch {
+                throw CosignError("payload \(error)")
+            }
+        case .bundle(let layer):
+            return .bundle(try bundle(in: layer))
         }
     }
 
@@ -87,7 +94,7 @@ public struct SignatureCatalog {
             guard case .image(let manifest) = referrer.document, Self.isBundleReferrer(manifest) else { return nil }
             let location = "referrer \(referrer.descriptor.digest)"
             return FoundSignature(format: .bundle, digest: referrer.descriptor.digest, location: location,
-                                  content: Result { () throws(CosignError) in .bundle(try bundle(in: manifest)) })
+                                  content: Result { () throws(CosignError) in .bundle(try bundleLayer(of: manifest)) })
         }
     }
 
@@ -97,13 +104,17 @@ public struct SignatureCatalog {
         return (manifest.artifactType ?? manifest.config.mediaType).hasPrefix(prefix) || manifest.layers.contains { $0.mediaType.hasPrefix(prefix) }
     }
 
-    private func bundle(in manifest: ImageManifest) throws(CosignError) -> SigstoreBundle {
+    private func bundleLayer(of manifest: ImageManifest) throws(CosignError) -> Descriptor {
         guard manifest.layers.count == 1, let layer = manifest.layers.first else {
             throw CosignError("the referrer has \(manifest.layers.count) layers; a bundle referrer has exactly one")
         }
         guard layer.mediaType.hasPrefix(MediaType.sigstoreBundlePrefix) else {
             throw CosignError("the referrer's layer has media type \(layer.mediaType.prefix(100)), not a Sigstore bundle")
         }
+        return layer
+    }
+
+    private func bundle(in layer: Descriptor) throws(CosignError) -> SigstoreBundle {
         let bytes: Data
         do {
             bytes = try layout.readBlob(layer, limit: SigstoreBundle.jsonLimits.maxBytes)
