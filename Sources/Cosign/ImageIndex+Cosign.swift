@@ -53,14 +53,18 @@ extension ImageIndex {
 
     /// Replaces the entries `replaced` (the current `.sig` entries of `digest`) by one entry
     /// for `signatureImage` (a stored `.sig` manifest) tagged `sha256-<hex>.sig`, annotated
-    /// `kind=…/sigs` when `digest` is the cosign image. Returns the new entry.
+    /// `kind=…/sigs` when `digest` is the cosign image `cosignImage`. Returns the new entry.
     @discardableResult
-    mutating func setSignatureImage(_ signatureImage: Descriptor, of digest: Digest, replacing replaced: [Descriptor]) -> Descriptor {
+    mutating func setSignatureImage(_ signatureImage: Descriptor, of digest: Digest, replacing replaced: [Descriptor],
+                                    cosignImage: Digest?) -> Descriptor {
         var annotations = [AnnotationKey.refName: SignatureImage.tag(for: digest)]
-        if cosignImageEntry?.digest == digest {
+        if cosignImage == digest {
             annotations[AnnotationKey.cosignKind] = CosignLayoutKind.signatures.rawValue
         }
-        manifests.removeAll { replaced.contains($0) }
+        if !replaced.isEmpty {
+            let digests = Set(replaced.map(\.digest))
+            manifests.removeAll { digests.contains($0.digest) && replaced.contains($0) }
+        }
         let entry = Descriptor(mediaType: signatureImage.mediaType, digest: signatureImage.digest, size: signatureImage.size,
                                annotations: annotations)
         manifests.append(entry)

@@ -37,11 +37,13 @@ public struct ImageSigner {
         return try layout.updateIndex { index in
             index.adoptCosignImage(among: Set(images.map(\.digest)))
             var signatureImages = index.signatureImages
+            let cosignImage = index.cosignImageEntry?.digest
             let listedBundles = options.formats.contains(.bundle) ? listedBundleReferrers(in: index, layout: layout) : [:]
             return try prepared.map { signature in
                 SignedManifest(descriptor: signature.target.descriptor, dockerReference: signature.target.dockerReference,
                                legacy: try signature.legacy.map {
-                                   try storeLegacy($0, of: signature.target, in: &index, signatureImages: &signatureImages, layout: layout)
+                                   try storeLegacy($0, of: signature.target, in: &index, signatureImages: &signatureImages,
+                                                   cosignImage: cosignImage, layout: layout)
                                },
                                bundle: try signature.bundle.map {
                                    try storeBundle($0, existing: listedBundles[signature.target.descriptor.digest] ?? [], in: &index, layout: layout)
@@ -131,7 +133,8 @@ public struct ImageSigner {
     // MARK: - Storing (under the lock)
 
     private func storeLegacy(_ signature: LegacySignature, of target: Target, in index: inout ImageIndex,
-                             signatureImages: inout [Digest: [Descriptor]], layout: OCILayout) throws -> SignedManifest.Outcome {
+                             signatureImages: inout [Digest: [Descriptor]], cosignImage: Digest?,
+                             layout: OCILayout) throws -> SignedManifest.Outcome {
         let digest = target.descriptor.digest
         let existing = signatureImages[digest] ?? []
         var image = SignatureImage()
@@ -154,7 +157,7 @@ public struct ImageSigner {
         try layout.addBlob(signature.payload)
         try layout.addBlob(image.configBytes)
         let stored = try layout.storeManifest(image.manifestBytes, mediaType: MediaType.ociManifest)
-        signatureImages[digest] = [index.setSignatureImage(stored, of: digest, replacing: existing)]
+        signatureImages[digest] = [index.setSignatureImage(stored, of: digest, replacing: existing, cosignImage: cosignImage)]
         return .added(stored.digest)
     }
 
