@@ -4,13 +4,15 @@
 SHELL        := /bin/bash
 SWIFT        ?= swift
 DEB_PACKAGES := libssl-dev libsodium-dev libarchive-dev pkg-config
+# Independent peers for the interop tests; optional: tests that need them skip without them.
+TEST_PACKAGES := skopeo umoci
 VENV         := .venv
 PYTHON       := $(VENV)/bin/python
 DEBUG_BIN    := .build/debug/airlock
 RELEASE_BIN  := .build/release/airlock
 SHARED       ?= $(abspath ../shared)
 
-.PHONY: all deps build release venv test unit-tests interop-tests conformance demo bench clean
+.PHONY: all deps test-tools build release venv test unit-tests interop-tests conformance demo bench clean
 
 all: build
 
@@ -26,6 +28,18 @@ deps:
 	  else \
 	    echo "deps: missing Debian packages; run: sudo apt-get install -y$$missing" >&2; exit 1; \
 	  fi; \
+	fi
+
+## test-tools: install the optional interop peers (skopeo, umoci) when root; else their tests skip.
+test-tools:
+	@missing=""; \
+	for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "test-tools: installing$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	      || echo "test-tools: could not install$$missing; the tests that need them will skip"; \
+	  else echo "test-tools: not root; tests that need$$missing will skip (sudo apt-get install -y$$missing)"; fi; \
 	fi
 
 build: deps
@@ -48,7 +62,7 @@ unit-tests: deps
 	$(SWIFT) build --build-tests
 	AIRLOCK_PYTHON=$(abspath $(PYTHON)) $(SWIFT) test --skip-build --parallel
 
-interop-tests: build venv
+interop-tests: build venv test-tools
 	@for t in Tests/interop/*.sh; do \
 	  [ -e "$$t" ] || continue; \
 	  echo "== $$t"; \

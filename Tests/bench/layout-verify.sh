@@ -2,7 +2,7 @@
 # Benchmark `airlock layout verify` against sha256sum and openssl dgst -sha256 over the same
 # blobs of a 512 MiB layout (4 random 128 MiB tar+gzip layers), page cache warm, best of 5.
 # Prints MB/s and ratios (airlock / peer) from this run. Needs AIRLOCK (a release build);
-# uses $SHARED/oracles/make-big-layout.sh when present, else an equivalent generator here.
+# builds the layout with Tests/bench/big-layout.sh (the shared generator when present).
 # Usage: AIRLOCK=.build/release/airlock [SHARED=../shared] [SIZE_MIB=512] [LAYERS=4] bash Tests/bench/layout-verify.sh
 set -euo pipefail
 AIRLOCK="${AIRLOCK:?set AIRLOCK to the airlock binary (release build)}"
@@ -12,23 +12,7 @@ WORK=$(mktemp -d /tmp/airlock-bench-layout.XXXX)
 trap 'rm -rf "$WORK"' EXIT
 BIG="$WORK/big"; ONE="$WORK/one"
 
-if [ -x "$SHARED/oracles/make-big-layout.sh" ] || [ -f "$SHARED/oracles/make-big-layout.sh" ]; then
-  bash "$SHARED/oracles/make-big-layout.sh" "$BIG" "$SIZE_MIB" "$LAYERS" big >/dev/null
-else
-  # Same shape as the shared generator: random layers, gzip -1, OCI config + manifest, tag "big".
-  mkdir -p "$BIG/blobs/sha256"; layers=""
-  for i in $(seq 1 "$LAYERS"); do
-    head -c $(( SIZE_MIB / LAYERS * 1024 * 1024 )) /dev/urandom | gzip -1 -n > "$WORK/l$i"
-    d=$(sha256sum "$WORK/l$i" | cut -d' ' -f1); s=$(stat -c %s "$WORK/l$i"); mv "$WORK/l$i" "$BIG/blobs/sha256/$d"
-    layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$s}"
-  done
-  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' > "$WORK/cfg"
-  cd_=$(sha256sum "$WORK/cfg" | cut -d' ' -f1); cs=$(stat -c %s "$WORK/cfg"); mv "$WORK/cfg" "$BIG/blobs/sha256/$cd_"
-  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' "$cd_" "$cs" "$layers" > "$WORK/man"
-  md=$(sha256sum "$WORK/man" | cut -d' ' -f1); ms=$(stat -c %s "$WORK/man"); mv "$WORK/man" "$BIG/blobs/sha256/$md"
-  printf '{"imageLayoutVersion":"1.0.0"}' > "$BIG/oci-layout"
-  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"big"}}]}' "$md" "$ms" > "$BIG/index.json"
-fi
+SHARED="$SHARED" bash "$(dirname "$0")/big-layout.sh" "$BIG" "$SIZE_MIB" "$LAYERS" big
 
 # A second layout holding only the largest layer (hard-linked), for the single-blob figures.
 LARGEST=$(ls -S "$BIG/blobs/sha256" | head -1)
