@@ -144,8 +144,7 @@ struct TrustedRootCreateCommand: ParsableCommand {
     }
 
     static func parseDate(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        return try? Date(text + "T00:00:00Z", strategy: .iso8601)
+        RFC3339.parse(text) ?? RFC3339.parse(text + "T00:00:00Z")
     }
 }
 

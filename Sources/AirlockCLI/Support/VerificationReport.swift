@@ -74,9 +74,7 @@ struct VerificationReport: Encodable {
         }
     }
 
-    static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: date.timeIntervalSince1970.rounded(.down) != date.timeIntervalSince1970))
-    }
+    static func format(_ date: Date) -> String { RFC3339.format(date) }
 
     /// The failure as one line: `<check>: <reason>`.
     var failureLine: String { "\(check ?? "verification"): \(reason ?? "failed")" }
