@@ -30,12 +30,9 @@ public struct BundleReferrer: Sendable, Equatable {
         manifestBytes = GoManifestJSON.manifest(manifest)
     }
 
-    /// `2026-07-24T18:31:58Z`.
+    /// `2026-07-24T18:31:58Z`: RFC 3339 in UTC, whole seconds.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+        RFC3339.format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// The creation time to record: `SOURCE_DATE_EPOCH` (decimal Unix seconds) when set,
