@@ -46,6 +46,9 @@ let package = Package(
         .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
         .testTarget(name: "CosignTests", dependencies: ["Cosign", "OCI", "Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "OCI", "Cosign", "AirlockCrypto"]),
-        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "OCI", "SigstoreTestKit", "KeyFixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "OCI", "Sigstore", "SigstoreTestKit", "KeyFixtures"]),
+
+        // Benchmark input: writes N bundles of a private Sigstore and its trusted root (Tests/bench/verify-blob.sh).
+        .executableTarget(name: "KitBundles", dependencies: ["AirlockCrypto", "Sigstore", "SigstoreTestKit"], path: "Tests/bench/KitBundles"),
     ]
 )

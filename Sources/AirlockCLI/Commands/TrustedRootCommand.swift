@@ -1,10 +1,10 @@
 import ArgumentParser
 
-/// `airlock trusted-root`: Create trusted_root.json for a private Sigstore instance.
+/// `airlock trusted-root`: trust material for a private Sigstore instance.
 struct TrustedRootCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "trusted-root", abstract: "Create trusted_root.json for a private Sigstore instance.")
-
-    func run() throws {
-        throw CommandFailure("`airlock trusted-root` is not implemented yet")
-    }
+    static let configuration = CommandConfiguration(
+        commandName: "trusted-root",
+        abstract: "Create trusted_root.json for a private Sigstore instance.",
+        subcommands: [TrustedRootCreateCommand.self]
+    )
 }

@@ -2,9 +2,9 @@ import Foundation
 
 /// RFC 3339 timestamps as protojson writes `google.protobuf.Timestamp`
 /// (`2021-01-12T11:53:27.000Z`); converted with integer calendar arithmetic, no locale.
-enum RFC3339 {
+public enum RFC3339 {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, years 0001–9999, fraction ≤ 9 digits.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         var index = 0
         func number(_ width: Int) -> Int? {
@@ -54,9 +54,11 @@ enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z` in UTC, microsecond precision.
-    static func format(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
+    /// `YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z` in UTC, microsecond precision. Dates beyond ±10^12
+    /// seconds (hostile integrated times) are clamped rather than trapping.
+    public static func format(_ date: Date) -> String {
+        let raw = date.timeIntervalSince1970
+        let interval = raw.isFinite ? min(max(raw, -1e12), 1e12) : (raw > 0 ? 1e12 : -1e12)
         var seconds = Int(interval.rounded(.down))
         var micros = Int(((interval - Double(seconds)) * 1e6).rounded())
         if micros >= 1_000_000 {

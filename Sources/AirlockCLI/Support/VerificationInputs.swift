@@ -1,0 +1,81 @@
+import AirlockCrypto
+import Foundation
+import Sigstore
+
+/// Reading the files a verification takes: public keys, bundles, detached signatures,
+/// certificates, and the artifact argument (`FILE` or `sha256:HEX`).
+enum VerificationInputs {
+    /// A PEM public key file (`cosign.pub`).
+    static func publicKey(_ path: String) throws -> PublicKey {
+        let pem = try InputFile.text(path, limit: InputFile.keyLimit, what: "public key")
+        do {
+            return try PublicKey(pem: pem)
+        } catch {
+            throw CommandFailure("\(path): \(error)")
+        }
+    }
+
+    /// A Sigstore bundle file.
+    static func bundle(_ path: String) throws -> SigstoreBundle {
+        let data = try document(path, limit: SigstoreBundle.jsonLimits.maxBytes, what: "bundle")
+        do {
+            return try SigstoreBundle(json: data)
+        } catch {
+            throw CommandFailure("\(path): \(error)")
+        }
+    }
+
+    /// A document that is not secret, read in growing steps (so a large limit costs nothing
+    /// for a small file); pipes work too.
+    static func document(_ path: String, limit: Int, what: String) throws -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CommandFailure("cannot read the \(what) \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while data.count <= limit {
+            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw CommandFailure("cannot read the \(what) \(path): \(String(cString: strerror(errno)))") }
+            if got == 0 { return data }
+            data.append(contentsOf: chunk[0..<got])
+        }
+        throw CommandFailure("the \(what) \(path) is larger than \(limit >> 20) MiB")
+    }
+
+    /// A detached signature, raw or base64 (cosign writes base64; surrounding white space ignored).
+    static func signature(_ path: String) throws -> Data {
+        let bytes = try InputFile.bytes(path, limit: 64 * 1024, what: "signature")
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty, let decoded = Base64.decodeLenient(text) { return decoded }
+        guard !bytes.isEmpty else { throw CommandFailure("the signature file \(path) is empty") }
+        return Data(bytes)
+    }
+
+    /// A certificate file: PEM, or DER.
+    static func certificate(_ path: String) throws -> Certificate {
+        let bytes = Data(try InputFile.bytes(path, limit: Certificate.maximumDERSize * 2, what: "certificate"))
+        do {
+            if bytes.first == 0x30 { return try Certificate(der: bytes) }
+            return try Certificate(pem: String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw CommandFailure("\(path): \(error)")
+        }
+    }
+
+    /// `sha256:HEX` (or another supported `alg:hex`) as a digest; anything else as a file,
+    /// which must be readable.
+    static func artifact(_ argument: String) throws -> VerificationArtifact {
+        if !FileManager.default.fileExists(atPath: argument), let digest = try? Digest(parsing: argument) {
+            return .digest(digest)
+        }
+        guard FileManager.default.isReadableFile(atPath: argument) else {
+            throw CommandFailure("cannot read the artifact \(argument) (give a file or sha256:HEX)")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw CommandFailure("the artifact \(argument) is a directory")
+        }
+        return .file(URL(fileURLWithPath: argument))
+    }
+}
