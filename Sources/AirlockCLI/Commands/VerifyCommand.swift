@@ -32,39 +32,20 @@ struct VerifyCommand: ParsableCommand {
         not be read (layout, reference, key, trusted root).
         """)
 
-    @Option(name: .long, help: ArgumentHelp("A PEM public key that may have signed (repeatable).", valueName: "file"))
-    var key: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("How many distinct keys must each have verified a signature (with --key).", valueName: "n"))
-    var threshold: Int?
-
-    @OptionGroup var keyless: KeylessOptions
-
-    @Option(name: [.customShort("a"), .long], help: ArgumentHelp("Require key=value in the signed annotations (repeatable).", valueName: "key=value"))
-    var annotation: [String] = []
-
-    @OptionGroup var trustedRootOptions: TrustedRootOptions
+    @OptionGroup var signer: SignerOptions
     @OptionGroup var outputOptions: OutputOptions
     @OptionGroup var imageArguments: ImageArguments
 
     func validate() throws {
-        guard key.isEmpty != keyless.isEmpty else {
-            throw ValidationError(key.isEmpty
-                ? "give --key PUB, or keyless flags (--certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])"
-                : "--key and the keyless --certificate-* flags cannot be combined")
+        guard signer.namesSigner else {
+            throw ValidationError("give --key PUB, or keyless flags (--certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])")
         }
-        if let threshold {
-            guard !key.isEmpty else { throw ValidationError("--threshold counts keys: it goes with --key") }
-            guard threshold >= 1, threshold <= key.count else {
-                throw ValidationError("--threshold must be between 1 and the number of --key options (\(key.count))")
-            }
-        }
-        _ = try AnnotationPairs.parse(annotation)
+        try signer.check()
     }
 
     func run() throws {
         let groups = try imageArguments.resolve()
-        let verifier = try ImageVerifier(verifier: makeVerifier(), policy: policy())
+        let verifier = try signer.imageVerifier()
         var results: [(label: String, verification: ImageVerification)] = []
         for group in groups {
             let catalog = try SignatureCatalog(layout: group.layout)
@@ -80,32 +61,6 @@ struct VerifyCommand: ParsableCommand {
         guard let first = failed.first else { return }
         let count = results.count > 1 ? "\(failed.count) of \(results.count) images failed verification; " : ""
         throw CommandFailure("\(count)\(first.label): \(first.verification.reason)", status: .rejected)
-    }
-
-    private func makeVerifier() throws -> SigstoreVerifier {
-        let now = Date()
-        let options = key.isEmpty ? VerifierOptions.keyless(now: now) : VerifierOptions.publicKey(now: now)
-        let root = try trustedRootOptions.load(required: key.isEmpty)
-        do {
-            return try SigstoreVerifier(trustedRoot: root, options: options)
-        } catch {
-            throw CommandFailure("\(trustedRootOptions.path ?? "trusted root"): \(error)")
-        }
-    }
-
-    private func policy() throws -> ImageVerificationPolicy {
-        let annotations = try AnnotationPairs.parse(annotation)
-        if !key.isEmpty {
-            let keys = try key.map { TrustedKey(publicKey: try VerificationInputs.publicKey($0), name: $0) }
-            let distinct = Set(keys.map(\.id)).count
-            let required = threshold ?? 1
-            guard required <= distinct else {
-                throw CommandFailure("--threshold \(required) needs \(required) different keys, but the --key files hold \(distinct)", status: .usage)
-            }
-            return ImageVerificationPolicy(signers: .keys(keys, threshold: required), requiredAnnotations: annotations)
-        }
-        guard let identity = try keyless.certificateIdentity() else { throw CommandFailure("no certificate identity given", status: .usage) }
-        return ImageVerificationPolicy(signers: .identities([identity]), requiredAnnotations: annotations)
     }
 
     // MARK: - Output
