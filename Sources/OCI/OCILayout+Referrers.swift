@@ -9,27 +9,52 @@ extension OCILayout {
     /// Cheap on big layouts: only blobs of at most `OCILimits.maxManifestBytes` whose first
     /// byte is `{` are read; blobs that do not parse as manifests are skipped.
     public func referrers(of digest: Digest) throws -> [ManifestBlob] {
-        try storedManifests(among: try storedBlobs()).filter { $0.document.subject?.digest == digest }.map(\.asReferrer)
+        try referrersBySubject()[digest] ?? []
     }
 
-    /// The stored blobs among `candidates` that parse as manifests or indexes.
-    func storedManifests(among candidates: [StoredBlob]) throws -> [ManifestBlob] {
+    /// Every stored manifest that has a `subject`, grouped by subject digest and described as
+    /// in `referrers(of:)`: one scan of the store, for looking up the referrers of many digests.
+    public func referrersBySubject() throws -> [Digest: [ManifestBlob]] {
+        var found: [Digest: [ManifestBlob]] = [:]
+        for manifest in try storedManifests(among: try storedBlobs(), containing: Data(#""subject""#.utf8)) {
+            if let subject = manifest.document.subject?.digest {
+                found[subject, default: []].append(manifest.asReferrer)
+            }
+        }
+        return found
+    }
+
+    /// The stored blobs among `candidates` that parse as manifests or indexes (and whose
+    /// bytes contain `marker`, when given: a cheap filter before JSON decoding).
+    func storedManifests(among candidates: [StoredBlob], containing marker: Data? = nil) throws -> [ManifestBlob] {
         var found: [ManifestBlob] = []
         for candidate in candidates {
             guard candidate.isRegularFile, let digest = candidate.digest,
                   candidate.size > 0, candidate.size <= Int64(OCILimits.maxManifestBytes),
-                  try startsWithBrace(digest) else { continue }
-            guard let bytes = try? readBlob(digest, limit: OCILimits.maxManifestBytes),
+                  let bytes = try? jsonObjectBlob(digest), marker.map({ bytes.range(of: $0) != nil }) ?? true,
                   let manifest = try? ManifestBlob(storedBytes: bytes, digest: digest) else { continue }
             found.append(manifest)
         }
         return found
     }
 
-    private func startsWithBrace(_ digest: Digest) throws -> Bool {
-        guard let blob = try? openBlob(digest) else { return false }
-        var first: UInt8 = 0
-        let count = try withUnsafeMutableBytes(of: &first) { try blob.read(into: $0) }
-        return count == 1 && first == UInt8(ascii: "{")
+    /// The blob's bytes (digest checked) when its first byte is `{`; nil otherwise. The file
+    /// is opened once and only read past the first byte when it may be JSON.
+    private func jsonObjectBlob(_ digest: Digest) throws -> Data? {
+        guard let blob = try openBlob(digest), blob.size > 0, blob.size <= Int64(OCILimits.maxManifestBytes) else { return nil }
+        var bytes = Data(count: Int(blob.size))
+        var filled = 0
+        try bytes.withUnsafeMutableBytes { buffer in
+            let first = try blob.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<1]))
+            guard first == 1, buffer[0] == UInt8(ascii: "{") else { return }
+            filled = 1
+            while filled < buffer.count {
+                let count = try blob.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                if count == 0 { break }
+                filled += count
+            }
+        }
+        guard filled == bytes.count, Digest.of(bytes, algorithm: digest.algorithm) == digest else { return nil }
+        return bytes
     }
 }

@@ -48,8 +48,7 @@ extension OCILayout {
             return saved
         }
         let images = index.manifests.filter(Self.isImageEntry)
-        var seen = Set<Digest>()
-        let distinct = images.filter { seen.insert($0.digest).inserted }
+        let distinct = index.imageEntries
         switch distinct.count {
         case 1:
             return images[0]
@@ -83,5 +82,14 @@ extension OCILayout {
         }
         guard let dash = stem.firstIndex(of: "-") else { return false }
         return (try? Digest(parsing: "\(stem[..<dash]):\(stem[stem.index(after: dash)...])")) != nil
+    }
+}
+
+extension ImageIndex {
+    /// The entries that are images rather than signatures or other artifacts (the rule of
+    /// `OCILayout.resolve(.soleImage)`), the first entry of each digest, in index order.
+    public var imageEntries: [Descriptor] {
+        var seen = Set<Digest>()
+        return manifests.filter { OCILayout.isImageEntry($0) && seen.insert($0.digest).inserted }
     }
 }

@@ -30,12 +30,14 @@ public struct OCILayout: Sendable {
 
     private init(directory: URL) {
         self.directory = directory
+        path = directory.path
+        displayName = directory.relativePath
     }
 
     /// The file-system path of the layout directory.
-    var path: String { directory.path }
+    let path: String
     /// How the layout is named in messages: the path as the caller gave it.
-    var displayName: String { directory.relativePath }
+    let displayName: String
 
     /// Opens an existing layout, checking `oci-layout` (`imageLayoutVersion` 1.0.0) and that
     /// `index.json` parses.
@@ -92,8 +94,11 @@ public struct OCILayout: Sendable {
 
     // MARK: - Paths
 
-    func filePath(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    func displayPath(_ name: String) -> String { directory.appendingPathComponent(name).relativePath }
+    // Plain string joins: these run several times per blob opened, where URL arithmetic costs.
+    func filePath(_ name: String) -> String { Self.join(path, name) }
+    func displayPath(_ name: String) -> String { Self.join(displayName, name) }
+
+    private static func join(_ base: String, _ name: String) -> String { base.hasSuffix("/") ? base + name : "\(base)/\(name)" }
 
     // MARK: - Creation
 

@@ -1,0 +1,51 @@
+import AirlockCrypto
+import Foundation
+import OCI
+import Sigstore
+import SigstoreTestKit
+import Testing
+
+/// `airlock verify` with the keyless flags, on an image whose bundle referrer was made by the
+/// private Sigstore of the test kit (certificate, SCT, Rekor v1 entry).
+@Suite("airlock verify, keyless")
+struct KeylessVerifyCommandTests {
+    typealias Fixture = SigningFixture
+
+    @Test func aKeylessBundleReferrerVerifiesAgainstTheIdentityAndTrustedRoot() throws {
+        let fixture = try Fixture()
+        try fixture.makeSinglePlatform()
+        let layout = try fixture.layout
+        let image = try layout.resolve(.tag("v1"))
+        let kit = try PrivateSigstore()
+        let signed = try kit.makeBundle(BundleRecipe(artifact: try layout.readManifest(image).bytes)
+            .dsse(predicateType: "https://sigstore.dev/cosign/sign/v1"))
+        let bundle = signed.json
+        try layout.addBlob(bundle)
+        try layout.addBlob(Data("{}".utf8))
+        let referrer = ImageManifest(artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json", config: .emptyJSON,
+                                     layers: [Descriptor(mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json", content: bundle)],
+                                     subject: Descriptor(mediaType: image.mediaType, digest: image.digest, size: image.size))
+        _ = try layout.storeManifest(try referrer.encoded(), mediaType: MediaType.ociManifest)
+        try kit.trustedRoot.encoded().write(to: fixture.scratch.url.appendingPathComponent("trusted_root.json"))
+
+        func verify(identity: String) throws -> AirlockProcess.Result {
+            try AirlockProcess.run(["verify", "--certificate-identity", identity, "--certificate-oidc-issuer", LeafProfile.defaultIssuer,
+                                    "--trusted-root", fixture.scratch.path("trusted_root.json"), fixture.path + ":v1"])
+        }
+        let passing = try verify(identity: LeafProfile.defaultIdentity)
+        #expect(passing.status == 0, "\(passing)")
+        #expect(passing.stdoutText.contains("ACCEPT bundle referrer"))
+        #expect(passing.stdoutText.contains("signed by \(LeafProfile.defaultIdentity)"))
+        let other = try verify(identity: "https://github.com/someone-else/app")
+        #expect(other.status == 1)
+        #expect(other.stdoutText.contains("REJECT bundle referrer"))
+        #expect(other.stdoutText.contains(": identity: "))
+
+        let noRoot = try AirlockProcess.run(["verify", "--certificate-identity", LeafProfile.defaultIdentity, "--certificate-oidc-issuer",
+                                             LeafProfile.defaultIssuer, fixture.path + ":v1"],
+                                            environment: ["HOME": fixture.scratch.path("home"), "SIGSTORE_TRUSTED_ROOT": "", "TUF_ROOT": ""])
+        #expect(noRoot.status == 2)
+        #expect(noRoot.isOneLineError)
+        #expect(noRoot.stderrText.contains("no trusted root"))
+    }
+}
