@@ -38,6 +38,8 @@ struct VerifierNegativeTests {
         let keyed = try kit.makeBundle(BundleRecipe().signed(by: try PrivateKey.generateP256()))
         expectRejected(KitVerification.verify(keyed, kit: kit, options: .keyless(now: kit.verificationTime),
                                               policy: .identity(KitVerification.identity)), .verificationMaterial)
+        // Keyless thresholds with a key: no certificate carries the SCTs they require.
+        expectRejected(KitVerification.verify(keyed, kit: kit, options: .keyless(now: kit.verificationTime)), .sct)
     }
 
     @Test("Bundle: a certificate that does not parse")

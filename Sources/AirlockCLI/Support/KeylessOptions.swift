@@ -4,36 +4,34 @@ import Sigstore
 /// The certificate identity flags of keyless verification, named as cosign names them.
 /// Regular expressions are unanchored, as in cosign: anchor them with `^…$`.
 struct KeylessOptions: ParsableArguments {
-    @Option(name: .customLong("certificate-identity"), help: "The exact subject alternative name of the signing certificate (a URI or email).")
+    @Option(name: .customLong("certificate-identity"), help: ArgumentHelp("The exact subject alternative name of the signing certificate (a URI or email).", valueName: "uri"))
     var identity: String?
 
-    @Option(name: .customLong("certificate-identity-regexp"),
-            help: "A regular expression the subject alternative name must contain a match of (unanchored; use ^…$).")
+    @Option(name: .customLong("certificate-identity-regexp"), help: ArgumentHelp("A regular expression the subject alternative name must contain a match of (unanchored; use ^…$).", valueName: "regexp"))
     var identityRegexp: String?
 
-    @Option(name: .customLong("certificate-oidc-issuer"), help: "The exact OIDC issuer of the signing certificate.")
+    @Option(name: .customLong("certificate-oidc-issuer"), help: ArgumentHelp("The exact OIDC issuer of the signing certificate.", valueName: "uri"))
     var issuer: String?
 
-    @Option(name: .customLong("certificate-oidc-issuer-regexp"),
-            help: "A regular expression the OIDC issuer must contain a match of (unanchored; use ^…$).")
+    @Option(name: .customLong("certificate-oidc-issuer-regexp"), help: ArgumentHelp("A regular expression the OIDC issuer must contain a match of (unanchored; use ^…$).", valueName: "regexp"))
     var issuerRegexp: String?
 
-    @Option(name: .customLong("certificate-github-workflow-trigger"), help: "The GitHub workflow trigger claim (1.3.6.1.4.1.57264.1.2).")
+    @Option(name: .customLong("certificate-github-workflow-trigger"), help: ArgumentHelp("The GitHub workflow trigger claim (1.3.6.1.4.1.57264.1.2).", valueName: "value"))
     var githubWorkflowTrigger: String?
 
-    @Option(name: .customLong("certificate-github-workflow-sha"), help: "The GitHub workflow commit SHA claim (1.3.6.1.4.1.57264.1.3).")
+    @Option(name: .customLong("certificate-github-workflow-sha"), help: ArgumentHelp("The GitHub workflow commit SHA claim (1.3.6.1.4.1.57264.1.3).", valueName: "value"))
     var githubWorkflowSHA: String?
 
-    @Option(name: .customLong("certificate-github-workflow-name"), help: "The GitHub workflow name claim (1.3.6.1.4.1.57264.1.4).")
+    @Option(name: .customLong("certificate-github-workflow-name"), help: ArgumentHelp("The GitHub workflow name claim (1.3.6.1.4.1.57264.1.4).", valueName: "value"))
     var githubWorkflowName: String?
 
-    @Option(name: .customLong("certificate-github-workflow-repository"), help: "The GitHub workflow repository claim (1.3.6.1.4.1.57264.1.5).")
+    @Option(name: .customLong("certificate-github-workflow-repository"), help: ArgumentHelp("The GitHub workflow repository claim (1.3.6.1.4.1.57264.1.5).", valueName: "value"))
     var githubWorkflowRepository: String?
 
-    @Option(name: .customLong("certificate-github-workflow-ref"), help: "The GitHub workflow ref claim (1.3.6.1.4.1.57264.1.6).")
+    @Option(name: .customLong("certificate-github-workflow-ref"), help: ArgumentHelp("The GitHub workflow ref claim (1.3.6.1.4.1.57264.1.6).", valueName: "value"))
     var githubWorkflowRef: String?
 
-    @Option(name: .customLong("certificate-build-signer-uri"), help: "The build signer URI claim (1.3.6.1.4.1.57264.1.9).")
+    @Option(name: .customLong("certificate-build-signer-uri"), help: ArgumentHelp("The build signer URI claim (1.3.6.1.4.1.57264.1.9).", valueName: "uri"))
     var buildSignerURI: String?
 
     /// The claim flags with their values, when given.

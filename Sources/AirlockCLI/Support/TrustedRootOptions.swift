@@ -7,7 +7,8 @@ import Sigstore
 /// cache carried across the air gap just works. airlock ships no copy of any trusted root.
 struct TrustedRootOptions: ParsableArguments {
     @Option(name: .customLong("trusted-root"),
-            help: "trusted_root.json to verify against (default: $SIGSTORE_TRUSTED_ROOT, then the cosign/sigstore-go TUF cache under $TUF_ROOT or ~/.sigstore/root).")
+            help: ArgumentHelp("trusted_root.json to verify against (default: $SIGSTORE_TRUSTED_ROOT, then the cosign/sigstore-go TUF cache under $TUF_ROOT or ~/.sigstore/root).",
+                               valueName: "file"))
     var path: String?
 
     /// The largest trusted root read.

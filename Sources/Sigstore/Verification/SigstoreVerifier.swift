@@ -57,6 +57,9 @@ public struct SigstoreVerifier: Sendable {
         let certificate = try subject.leaf.map { (leaf) throws(VerificationFailure) in
             try verifyCertificate(leaf, at: timestamps, sctThreshold: thresholds.sct)
         }
+        if certificate == nil, thresholds.sct > 0 {
+            throw VerificationFailure(.sct, "SCTs are required, but the bundle is signed with a key (use key options)")
+        }
         // 5. Signature over the artifact.
         let (signerKey, statement) = try verifySignature(subject, artifact: artifact)
         try requireBoundKey(entries, signerKey: signerKey, subject: subject)
