@@ -3,7 +3,7 @@ import Foundation
 import KeyFixtures
 import Testing
 
-/// Signatures cross-checked with the independent Python oracle (Tests/interop/cosign_oracle.py),
+/// Signatures cross-checked with the independent Python oracle (Tests/interop/support/cosign_oracle.py),
 /// which also decrypts the key files airlock writes. Runs when AIRLOCK_PYTHON names a python
 /// with cryptography + pynacl (`make unit-tests` sets it).
 @Suite(.enabled(if: PythonOracle.python != nil, "AIRLOCK_PYTHON is not set"))
@@ -53,7 +53,7 @@ struct OracleSignatureTests {
     }
 }
 
-/// Runs Tests/interop/cosign_oracle.py with `$AIRLOCK_PYTHON`.
+/// Runs Tests/interop/support/cosign_oracle.py with `$AIRLOCK_PYTHON`.
 enum PythonOracle {
     static var python: String? {
         guard let path = ProcessInfo.processInfo.environment["AIRLOCK_PYTHON"],
@@ -62,7 +62,7 @@ enum PythonOracle {
     }
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("interop/cosign_oracle.py")
+        .appendingPathComponent("interop/support/cosign_oracle.py")
 
     /// stdout of a successful run; a failing run is an error carrying its stderr.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Data {

@@ -11,14 +11,16 @@ import Testing
 struct KeylessVerifyCommandTests {
     typealias Fixture = SigningFixture
 
-    @Test func aKeylessBundleReferrerVerifiesAgainstTheIdentityAndTrustedRoot() throws {
+    /// The example image (single platform) with a keyless bundle referrer made by `recipe`
+    /// from its manifest, and the kit's trusted root at `scratch/trusted_root.json`.
+    static func keylessSigned(_ change: (BundleRecipe) -> BundleRecipe = { $0 }) throws -> Fixture {
         let fixture = try Fixture()
         try fixture.makeSinglePlatform()
         let layout = try fixture.layout
         let image = try layout.resolve(.tag("v1"))
         let kit = try PrivateSigstore()
-        let signed = try kit.makeBundle(BundleRecipe(artifact: try layout.readManifest(image).bytes)
-            .dsse(predicateType: "https://sigstore.dev/cosign/sign/v1"))
+        let signed = try kit.makeBundle(change(BundleRecipe(artifact: try layout.readManifest(image).bytes)
+            .dsse(predicateType: "https://sigstore.dev/cosign/sign/v1")))
         let bundle = signed.json
         try layout.addBlob(bundle)
         try layout.addBlob(Data("{}".utf8))
@@ -27,6 +29,13 @@ struct KeylessVerifyCommandTests {
                                      subject: Descriptor(mediaType: image.mediaType, digest: image.digest, size: image.size))
         _ = try layout.storeManifest(try referrer.encoded(), mediaType: MediaType.ociManifest)
         try kit.trustedRoot.encoded().write(to: fixture.scratch.url.appendingPathComponent("trusted_root.json"))
+        return fixture
+    }
+
+    static let identityFlags = ["--certificate-identity", LeafProfile.defaultIdentity, "--certificate-oidc-issuer", LeafProfile.defaultIssuer]
+
+    @Test func aKeylessBundleReferrerVerifiesAgainstTheIdentityAndTrustedRoot() throws {
+        let fixture = try Self.keylessSigned()
 
         func verify(identity: String) throws -> AirlockProcess.Result {
             try AirlockProcess.run(["verify", "--certificate-identity", identity, "--certificate-oidc-issuer", LeafProfile.defaultIssuer,
@@ -47,5 +56,34 @@ struct KeylessVerifyCommandTests {
         #expect(noRoot.status == 2)
         #expect(noRoot.isOneLineError)
         #expect(noRoot.stderrText.contains("no trusted root"))
+    }
+
+    @Test func insecureIgnoreSctIsTheOnlyWayPastAMissingSCT() throws {
+        let fixture = try Self.keylessSigned { $0.certificate { $0.sct = .none } }
+        let root = ["--trusted-root", fixture.scratch.path("trusted_root.json")]
+        let strict = try AirlockProcess.run(["verify"] + Self.identityFlags + root + [fixture.path + ":v1"])
+        #expect(strict.status == 1, "\(strict)")
+        #expect(strict.stdoutText.contains(": sct: "))
+        let lax = try AirlockProcess.run(["verify", "--insecure-ignore-sct"] + Self.identityFlags + root + [fixture.path + ":v1"])
+        #expect(lax.status == 0, "\(lax)")
+    }
+
+    @Test func aKeylessImageIsVerifiedOnArrival() throws {
+        let fixture = try Self.keylessSigned()
+        let tarball = fixture.scratch.path("keyless.tar")
+        #expect(try AirlockProcess.run(["pack", "--include-trusted-root", fixture.scratch.path("trusted_root.json"), "-o", tarball, fixture.path + ":v1"]).status == 0)
+        let ownRoot = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("own-root")] + Self.identityFlags
+            + ["--trusted-root", fixture.scratch.path("trusted_root.json")])
+        #expect(ownRoot.status == 0, "\(ownRoot)")
+        #expect(ownRoot.stdoutText.contains("check \"keyless signatures\": passed for 1 image(s)"))
+        let archiveRoot = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("archive-root")] + Self.identityFlags
+            + ["--trusted-root-from-archive", "trusted_root.json"])
+        #expect(archiveRoot.status == 0, "\(archiveRoot)")
+        let wrongIdentity = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("refused"),
+                                                    "--certificate-identity", "https://github.com/someone-else/app",
+                                                    "--certificate-oidc-issuer", LeafProfile.defaultIssuer,
+                                                    "--trusted-root", fixture.scratch.path("trusted_root.json")])
+        #expect(wrongIdentity.status == 1 && wrongIdentity.isOneLineError, "\(wrongIdentity)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.scratch.path("refused")))
     }
 }

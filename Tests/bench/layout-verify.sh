@@ -2,7 +2,7 @@
 # Benchmark `airlock layout verify` against sha256sum and openssl dgst -sha256 over the same
 # blobs of a 512 MiB layout (4 random 128 MiB tar+gzip layers), page cache warm, best of 5.
 # Prints MB/s and ratios (airlock / peer) from this run. Needs AIRLOCK (a release build);
-# builds the layout with Tests/bench/big-layout.sh (the shared generator when present).
+# builds the layout with Tests/bench/support/big-layout.sh (the shared generator when present).
 # Usage: AIRLOCK=.build/release/airlock [SHARED=../shared] [SIZE_MIB=512] [LAYERS=4] bash Tests/bench/layout-verify.sh
 set -euo pipefail
 AIRLOCK="${AIRLOCK:?set AIRLOCK to the airlock binary (release build)}"
@@ -12,7 +12,7 @@ WORK=$(mktemp -d /tmp/airlock-bench-layout.XXXX)
 trap 'rm -rf "$WORK"' EXIT
 BIG="$WORK/big"; ONE="$WORK/one"
 
-SHARED="$SHARED" bash "$(dirname "$0")/big-layout.sh" "$BIG" "$SIZE_MIB" "$LAYERS" big
+SHARED="$SHARED" bash "$(dirname "$0")/support/big-layout.sh" "$BIG" "$SIZE_MIB" "$LAYERS" big
 
 # A second layout holding only the largest layer (hard-linked), for the single-blob figures.
 LARGEST=$(ls -S "$BIG/blobs/sha256" | head -1)

@@ -13,7 +13,7 @@ SHARED="${SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/../shared}"
 SIZE_MIB="${SIZE_MIB:-512}"; LAYERS="${LAYERS:-4}"; RUNS="${RUNS:-3}"
 W=$(mktemp -d /tmp/airlock-bench-transfer.XXXX); trap 'rm -rf "$W"' EXIT
 SRC="$W/big"
-SHARED="$SHARED" bash "$(dirname "$0")/big-layout.sh" "$SRC" "$SIZE_MIB" "$LAYERS" big
+SHARED="$SHARED" bash "$(dirname "$0")/support/big-layout.sh" "$SRC" "$SIZE_MIB" "$LAYERS" big
 
 # run_measured OUT CMD...: runs CMD, writes "seconds maxrss_kib" to OUT.
 if [ -x /usr/bin/time ]; then

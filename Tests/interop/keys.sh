@@ -5,7 +5,7 @@
 set -uo pipefail
 : "${AIRLOCK:?set AIRLOCK to the airlock binary}" "${PYTHON:?set PYTHON to the venv python}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ORACLE=("$PYTHON" "$HERE/cosign_oracle.py")
+ORACLE=("$PYTHON" "$HERE/support/cosign_oracle.py")
 T=$(mktemp -d /tmp/airlock-keys.XXXXXX); trap 'rm -rf "$T"' EXIT
 PASS=0; FAIL=0; SKIP=0
 ok() { PASS=$((PASS + 1)); echo "PASS $*"; }

@@ -8,7 +8,7 @@ set -uo pipefail
 : "${AIRLOCK:?set AIRLOCK to the airlock binary}" "${PYTHON:?set PYTHON to the venv python}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-ORACLE=("$PYTHON" "$HERE/cosign_oracle.py")
+ORACLE=("$PYTHON" "$HERE/support/cosign_oracle.py")
 T=$(mktemp -d /tmp/airlock-signatures.XXXXXX); trap 'rm -rf "$T"' EXIT
 PASS=0; FAIL=0; SKIP=0
 ok() { PASS=$((PASS + 1)); echo "PASS $*"; }
@@ -228,7 +228,7 @@ if [ -n "${SHARED:-}" ] && [ -d "$SHARED/oracles" ]; then
   fi
   if ((${#missing[@]})); then
     skip "shared skopeo-sign-verify.sh: missing ${missing[*]} (installed by $SHARED/oracles/setup.sh as root)"
-  elif PY="$PYTHON" bash "$SHARED/oracles/skopeo-sign-verify.sh" --signer "$HERE/airlock-skopeo-signer.sh" > "$T/skopeo.log" 2>&1; then
+  elif PY="$PYTHON" bash "$SHARED/oracles/skopeo-sign-verify.sh" --signer "$HERE/support/airlock-skopeo-signer.sh" > "$T/skopeo.log" 2>&1; then
     ok "shared skopeo-sign-verify.sh with airlock as signer ($(tail -1 "$T/skopeo.log"))"
   else
     bad "shared skopeo-sign-verify.sh with airlock as signer:"; sed 's/^/    /' "$T/skopeo.log"

@@ -45,14 +45,7 @@ struct VerifyBlobCommand: ParsableCommand {
 
     @OptionGroup var trustedRootOptions: TrustedRootOptions
 
-    @Flag(name: .long, help: "Require an RFC 3161 timestamp from a trusted timestamp authority (cosign --use-signed-timestamps).")
-    var useSignedTimestamps = false
-
-    @Flag(name: .long, help: "Do not require a transparency-log entry (keyless: the certificate is then checked at the current time).")
-    var insecureIgnoreTlog = false
-
-    @Flag(name: .long, help: "Do not require an embedded SCT in the certificate.")
-    var insecureIgnoreSct = false
+    @OptionGroup var mode: VerifierModeOptions
 
     @Option(name: .long, help: ArgumentHelp("Verify many bundle/artifact pairs listed in a file, or found in a directory.", valueName: "list"))
     var batch: String?
@@ -88,7 +81,7 @@ struct VerifyBlobCommand: ParsableCommand {
     }
 
     func run() throws {
-        let verifier = try makeVerifier()
+        let verifier = try mode.verifier(keyBased: !key.isEmpty, rootOptions: trustedRootOptions)
         let policy = try signerPolicy()
         if let batch {
             try runBatch(BatchList.read(batch), verifier: verifier, policy: policy)
@@ -103,24 +96,6 @@ struct VerifyBlobCommand: ParsableCommand {
         case .json: print(try VerificationReport.json(report))
         }
         guard report.verified else { throw CommandFailure("verification failed: \(report.failureLine)", status: .rejected) }
-    }
-
-    private func makeVerifier() throws -> SigstoreVerifier {
-        let now = Date()
-        let options: VerifierOptions
-        if key.isEmpty {
-            options = VerifierOptions.keyless(now: now, usesSignedTimestamps: useSignedTimestamps, ignoresTransparencyLog: insecureIgnoreTlog)
-        } else {
-            options = VerifierOptions.publicKey(now: now, usesSignedTimestamps: useSignedTimestamps)
-        }
-        var adjusted = options
-        if insecureIgnoreSct { adjusted.sctThreshold = 0 }
-        let root = try trustedRootOptions.load(required: key.isEmpty || useSignedTimestamps)
-        do {
-            return try SigstoreVerifier(trustedRoot: root, options: adjusted)
-        } catch {
-            throw CommandFailure("\(trustedRootOptions.path ?? "trusted root"): \(error)")
-        }
     }
 
     private func signerPolicy() throws -> SignerPolicy {

@@ -4,8 +4,9 @@ import Foundation
 import Sigstore
 
 /// Who must have signed an image and what the signatures must say: `--key` (several, with
-/// `--threshold`) or the keyless identity flags, `--annotation` requirements, and the trusted
-/// root. Shared by `verify`, `unpack` and `inspect`, so that all three judge images alike.
+/// `--threshold`) or the keyless identity flags, `--annotation` requirements, the trusted
+/// root and the verifier mode. Shared by `verify`, `unpack` and `inspect`, so that all three
+/// judge images alike.
 struct SignerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A PEM public key that may have signed (repeatable).", valueName: "file"))
     var key: [String] = []
@@ -19,6 +20,7 @@ struct SignerOptions: ParsableArguments {
     var annotation: [String] = []
 
     @OptionGroup var trustedRootOptions: TrustedRootOptions
+    @OptionGroup var mode: VerifierModeOptions
 
     /// Whether any signer (key or identity) was named.
     var namesSigner: Bool { !key.isEmpty || !keyless.isEmpty }
@@ -42,13 +44,7 @@ struct SignerOptions: ParsableArguments {
     /// trusted root given (or `trustedRoot`), else the one discovered, required for keyless.
     func imageVerifier(extraKeys: [TrustedKey] = [], trustedRoot override: TrustedRoot? = nil, now: Date = Date()) throws -> ImageVerifier {
         let keys = try key.map { TrustedKey(publicKey: try VerificationInputs.publicKey($0), name: $0) } + extraKeys
-        let root = try override ?? trustedRootOptions.load(required: keys.isEmpty)
-        let verifier: SigstoreVerifier
-        do {
-            verifier = try SigstoreVerifier(trustedRoot: root, options: keys.isEmpty ? .keyless(now: now) : .publicKey(now: now))
-        } catch {
-            throw CommandFailure("\(trustedRootOptions.path ?? "trusted root"): \(error)")
-        }
+        let verifier = try mode.verifier(keyBased: !keys.isEmpty, rootOptions: trustedRootOptions, trustedRoot: override, now: now)
         return ImageVerifier(verifier: verifier, policy: try policy(keys))
     }
 

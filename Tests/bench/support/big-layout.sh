@@ -2,7 +2,7 @@
 # Writes a benchmark layout: SIZE_MIB of random data in LAYERS tar+gzip-like layers, an OCI
 # config and manifest, tagged TAG. Uses $SHARED/oracles/make-big-layout.sh when present,
 # else an equivalent generator (random bytes through gzip -1, the same shape).
-# Usage: SHARED=... bash Tests/bench/big-layout.sh DIR [SIZE_MIB=512] [LAYERS=4] [TAG=big]
+# Usage: SHARED=... bash Tests/bench/support/big-layout.sh DIR [SIZE_MIB=512] [LAYERS=4] [TAG=big]
 set -euo pipefail
 DIR="$1"; SIZE_MIB="${2:-512}"; LAYERS="${3:-4}"; TAG="${4:-big}"
 if [ -n "${SHARED:-}" ] && [ -f "$SHARED/oracles/make-big-layout.sh" ]; then

@@ -4,11 +4,8 @@
 # leaves OUT_DIR as an OCI layout whose index.json names the signature manifest
 # "sha256-<hex>.sig" (first entry). The image's blobs are copied in without an index.json
 # entry, so `airlock sign OUT_DIR@DIGEST` signs the manifest by digest and the .sig image is
-# the layout's only entry. Env: AIRLOCK (the airlock binary).
-# Run alone with no arguments (as `make interop-tests` runs every Tests/interop/*.sh), it
-# only says what it is: signatures.sh drives it.
+# the layout's only entry. Env: AIRLOCK (the airlock binary). Driven by ../signatures.sh.
 set -euo pipefail
-if [ $# -eq 0 ]; then echo "airlock-skopeo-signer.sh: the --signer of skopeo-sign-verify.sh, run by signatures.sh; nothing to do alone"; exit 0; fi
 [ $# -eq 6 ] || { echo "usage: $0 KEYFILE PASSWORD_FILE MANIFEST_DIGEST DOCKER_REFERENCE OUT_DIR IMAGE_LAYOUT" >&2; exit 2; }
 : "${AIRLOCK:?set AIRLOCK to the airlock binary}"
 KEY="$1" PASSWORD_FILE="$2" DIGEST="$3" REFERENCE="$4" OUT="$5" IMAGE="$6"
