@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "airlock", targets: ["airlock"]),
-        .library(name: "AirlockKit", targets: ["AirlockCrypto", "OCI", "Sigstore", "Cosign", "Transfer"]),
+        .library(name: "AirlockKit", targets: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "Cosign", "Transfer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,35 +20,38 @@ let package = Package(
 
         // The only module that imports OpenSSL and libsodium.
         .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium"]),
+        // Strict JSON (duplicate keys rejected, limits), RFC 8785 canonical form, Go escaping.
+        .target(name: "AirlockJSON"),
         // OCI image layout: descriptors, manifests, references, the layout store.
-        .target(name: "OCI", dependencies: ["AirlockCrypto"]),
+        .target(name: "OCI", dependencies: ["AirlockCrypto", "AirlockJSON"]),
         // Sigstore bundle, trusted root, transparency log, certificate identity, verifier.
-        .target(name: "Sigstore", dependencies: ["AirlockCrypto"]),
+        .target(name: "Sigstore", dependencies: ["AirlockCrypto", "AirlockJSON"]),
         // cosign conventions on OCI: simple signing, .sig images, bundle referrers, DSSE/in-toto.
-        .target(name: "Cosign", dependencies: ["AirlockCrypto", "OCI", "Sigstore"]),
+        .target(name: "Cosign", dependencies: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore"]),
         // pack / unpack / inspect / inventory; the only module that imports libarchive.
-        .target(name: "Transfer", dependencies: ["CArchive", "AirlockCrypto", "OCI", "Sigstore", "Cosign", "Yams"]),
+        .target(name: "Transfer", dependencies: ["CArchive", "AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "Cosign", "Yams"]),
         // Command-line layer: one file per subcommand.
         .target(name: "AirlockCLI", dependencies: [
-            "AirlockCrypto", "OCI", "Sigstore", "Cosign", "Transfer",
+            "AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "Cosign", "Transfer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "airlock", dependencies: ["AirlockCLI"]),
 
         // A private Sigstore instance for tests: CA, CT log, Rekor-style log, TSA, trusted root.
-        .target(name: "SigstoreTestKit", dependencies: ["AirlockCrypto", "Sigstore"]),
+        .target(name: "SigstoreTestKit", dependencies: ["AirlockCrypto", "AirlockJSON", "Sigstore"]),
 
         // Test-only: private keys made directly with OpenSSL in foreign PEM formats (independent of AirlockCrypto).
         .target(name: "KeyFixtures", dependencies: ["COpenSSL"], path: "Tests/KeyFixtures"),
 
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto", "KeyFixtures"]),
-        .testTarget(name: "OCITests", dependencies: ["OCI", "AirlockCrypto"]),
-        .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
-        .testTarget(name: "CosignTests", dependencies: ["Cosign", "OCI", "Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
+        .testTarget(name: "AirlockJSONTests", dependencies: ["AirlockJSON"]),
+        .testTarget(name: "OCITests", dependencies: ["OCI", "AirlockJSON", "AirlockCrypto"]),
+        .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockJSON", "AirlockCrypto", "SigstoreTestKit"]),
+        .testTarget(name: "CosignTests", dependencies: ["Cosign", "AirlockJSON", "OCI", "Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "OCI", "Cosign", "AirlockCrypto"]),
-        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "OCI", "Sigstore", "SigstoreTestKit", "KeyFixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "SigstoreTestKit", "KeyFixtures"]),
 
         // Benchmark input: writes N bundles of a private Sigstore and its trusted root (Tests/bench/verify-blob.sh).
-        .executableTarget(name: "KitBundles", dependencies: ["AirlockCrypto", "Sigstore", "SigstoreTestKit"], path: "Tests/bench/KitBundles"),
+        .executableTarget(name: "KitBundles", dependencies: ["AirlockCrypto", "AirlockJSON", "Sigstore", "SigstoreTestKit"], path: "Tests/bench/KitBundles"),
     ]
 )

@@ -1,3 +1,4 @@
+import AirlockJSON
 import AirlockCrypto
 import Foundation
 import Sigstore

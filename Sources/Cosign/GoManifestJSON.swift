@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 import OCI
 import Sigstore

@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 
 /// JSON coding shared by the model types: size-limited strict decoding with one-line errors,
@@ -10,10 +11,18 @@ enum OCIJSON {
         return try encoder.encode(value)
     }
 
-    /// Decodes `data` as `T`, refusing more than `OCILimits.maxManifestBytes`.
+    /// Decodes `data` as `T`, refusing more than `OCILimits.maxManifestBytes`. The strict
+    /// parser checks the syntax first: Foundation's decoder keeps the first of duplicate keys
+    /// where Go tools keep the last, so a document with duplicate keys could mean one thing to
+    /// airlock and another to a registry or runtime; it is refused.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
         guard data.count <= OCILimits.maxManifestBytes else {
             throw OCIError(.refused, "\(what) is \(data.count) bytes, over the \(OCILimits.maxManifestBytes)-byte limit")
+        }
+        do {
+            _ = try JSONValue.parse(data, limits: JSONLimits(maxBytes: OCILimits.maxManifestBytes, maxDepth: 32))
+        } catch {
+            throw OCIError(.malformed, "malformed \(what): \(error)")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

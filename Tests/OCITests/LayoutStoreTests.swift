@@ -59,6 +59,16 @@ struct LayoutStoreTests {
         #expect(wrongType?.message.hasSuffix("manifests: expected an array") == true)
     }
 
+    @Test func duplicateKeysAreRefused() throws {
+        // Foundation's decoder would keep the first "manifests", Go tools the last: refuse both readings.
+        let scratch = try ScratchDirectory()
+        _ = try OCILayout.create(at: scratch.url)
+        try scratch.write(#"{"schemaVersion":2,"manifests":[],"manifests":[{"mediaType":"x","digest":"sha256:\#(String(repeating: "a", count: 64))","size":1}]}"#, to: "index.json")
+        let error = #expect(throws: OCIError.self) { try OCILayout.open(at: scratch.url) }
+        #expect(error?.kind == .malformed)
+        #expect(error?.message.contains("duplicate") == true)
+    }
+
     @Test func unknownDigestAlgorithmInIndexIsRejected() throws {
         let scratch = try ScratchDirectory()
         _ = try OCILayout.create(at: scratch.url)

@@ -1,3 +1,4 @@
+import AirlockJSON
 import ArgumentParser
 import Sigstore
 

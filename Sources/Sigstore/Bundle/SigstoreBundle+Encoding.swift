@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 
 extension SigstoreBundle {

@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 
 /// A DSSE envelope (FORMATS.md §6.1): a typed payload and its signatures over `PAE`.

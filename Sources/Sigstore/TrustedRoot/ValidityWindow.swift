@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 
 /// A protobuf-specs `TimeRange`: when a key or CA may be trusted. Both ends are inclusive; a

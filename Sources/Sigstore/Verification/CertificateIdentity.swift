@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 
 /// An expected certificate identity (sigstore-go `CertificateIdentity`, FORMATS.md §8.6): the

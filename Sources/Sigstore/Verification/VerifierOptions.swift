@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 
 /// How much evidence a `SigstoreVerifier` demands (sigstore-go's `VerifierOption`s, FORMATS.md

@@ -10,7 +10,7 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 
     /// Wraps a JSON syntax error with the name of the document that contained it.
-    init(_ document: String, _ error: JSONError) {
+    public init(_ document: String, _ error: JSONError) {
         message = "\(document): \(error)"
     }
 }

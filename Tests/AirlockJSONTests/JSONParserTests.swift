@@ -1,6 +1,6 @@
+@testable import AirlockJSON
 import Foundation
 import Testing
-@testable import Sigstore
 
 @Suite("JSON parser")
 struct JSONParserTests {
