@@ -101,6 +101,9 @@ struct ArrivalRuleCommandTests {
         let plain = try tampered.fixture.run("inspect", tarball)
         #expect(plain.status == 0, "\(plain)")
         #expect(plain.stdoutText.contains("unattached \(tag)"))
+        let json = try tampered.fixture.run("inspect", tarball, "--output", "json")
+        let tree = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+        #expect((tree?["unattached"] as? [[String: Any]])?.first?["tag"] as? String == tag, "\(json.stdoutText)")
         let checked = try tampered.fixture.run("inspect", tarball, "--key", SigningFixture.examplePub)
         #expect(checked.status == 1 && checked.isOneLineError, "\(checked)")
         #expect(checked.stdoutText.contains("passed (1 of 1 keys verified"), "the image itself verifies")

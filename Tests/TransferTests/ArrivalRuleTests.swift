@@ -132,20 +132,23 @@ import Testing
 
     // MARK: - A cosign tag
 
-    @Test(arguments: [".sig", ".att", ".sbom", ""])
-    func cosignTagOfNoImageIsRefused(_ suffix: String) throws {
+    /// Refused whether the tag names no image of the archive, or the signed image itself (the
+    /// manifest then has the wrong shape).
+    @Test(arguments: [".sig", ".att", ".sbom", ""], [false, true])
+    func cosignTagOnAnUnsignedManifestIsRefused(_ suffix: String, namingTheImage: Bool) throws {
         let source = try Source(directory: try TestDirectory())
-        let tag = "sha256-\(Self.fakeDigest.hex)\(suffix)"
+        let tag = "sha256-\((namingTheImage ? source.image.digest : Self.fakeDigest).hex)\(suffix)"
         try source.list(try source.storeUnsigned(), [AnnotationKey.refName: tag])
-        try expectRefused(source, naming: tag, saying: "neither an image of the layout nor a platform manifest of one")
+        try expectRefused(source, naming: tag,
+                          saying: namingTheImage ? "tagged \(tag), but" : "neither an image of the layout nor a platform manifest of one")
     }
 
-    @Test(arguments: [".sig", ".att", ".sbom", ""])
-    func cosignTagOfTheImageOnARunnableManifestIsRefused(_ suffix: String) throws {
+    @Test func entryThatIsNotAManifestIsRefused() throws {
         let source = try Source(directory: try TestDirectory())
-        let tag = "sha256-\(source.image.digest.hex)\(suffix)"
-        try source.list(try source.storeUnsigned(), [AnnotationKey.refName: tag])
-        try expectRefused(source, naming: tag, saying: "tagged \(tag), but")
+        let layer = LayoutFixture.bytes(3000, seed: 667)
+        try source.layout.addBlob(layer)
+        try source.list(Descriptor(mediaType: MediaType.ociLayerGzip, content: layer), [AnnotationKey.refName: "v1-evil"])
+        try expectRefused(source, naming: "v1-evil", saying: "is not a manifest or an index")
     }
 
     // MARK: - No image
