@@ -31,13 +31,13 @@ public struct ImageCatalog {
 
     /// Why the layout cannot arrive whatever its signatures, if it cannot: an `index.json`
     /// entry that belongs to no image (it would be merged unchecked), or, when `checking`, no
-    /// image at all (nothing would be checked).
-    public func arrivalRefusal(checking: Bool) -> String? {
+    /// image at all (nothing would be checked). `holder` names the layout in the message.
+    public func arrivalRefusal(checking: Bool, holder: String = "the tarball") -> String? {
         if let entry = unattached.first {
             let others = unattached.count > 1 ? " (and \(unattached.count - 1) more)" : ""
             return "index.json entry \(entry.name) belongs to no image\(others): \(entry.reason)"
         }
-        return checking && imageEntries.isEmpty ? "the tarball holds no image, so no check can pass" : nil
+        return checking && imageEntries.isEmpty ? "\(holder) holds no image, so no check can pass" : nil
     }
 
     /// Every image of the layout with its platforms and attachments.

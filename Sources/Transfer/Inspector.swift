@@ -74,6 +74,7 @@ public struct Inspector {
         let images = try catalog.images()
         let reports = try checks.map { try $0.check(staged: layout, images: images, archiveTrustMaterial: ArchiveTrustMaterial(files: [:])) }
         return InspectReport(source: directory.path, isArchive: false, images: images, unattached: catalog.unattached, trustMaterial: [], contents: nil,
-                             reports: reports, stoppedBeforeContent: false, arrivalRefusal: catalog.arrivalRefusal(checking: !checks.isEmpty))
+                             reports: reports, stoppedBeforeContent: false,
+                             arrivalRefusal: catalog.arrivalRefusal(checking: !checks.isEmpty, holder: "the layout"))
     }
 }
