@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         // The only module that imports OpenSSL and libsodium.
-        .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium"]),
+        .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium", "AirlockJSON"]),
         // Strict JSON (duplicate keys rejected, limits), RFC 8785 canonical form, Go escaping.
         .target(name: "AirlockJSON"),
         // OCI image layout: descriptors, manifests, references, the layout store.
