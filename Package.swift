@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         // The only module that imports OpenSSL and libsodium.
-        .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium"]),
+        .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium", "AirlockJSON"]),
         // Durable file I/O: owned descriptors, atomic replace (temp, fsync, rename, directory fsync), flock.
         .target(name: "DurableFiles"),
         // Strict JSON (duplicate keys rejected, limits), RFC 8785 canonical form, Go escaping.

@@ -35,7 +35,7 @@ struct InspectCommand: ParsableCommand {
                 : try Inspector().inspect(archive: url, checks: arrival.checks())
         }
         switch outputOptions.output {
-        case .text: print(InspectTree(report: report).text, terminator: "")
+        case .text: Terminal.printLines(InspectTree(report: report).textLines)
         case .json: print(String(decoding: try InspectTree(report: report).json(), as: UTF8.self))
         }
         for check in report.reports where !check.passed {
@@ -49,7 +49,7 @@ struct InspectCommand: ParsableCommand {
 struct InspectTree {
     let report: InspectReport
 
-    var text: String {
+    var textLines: [String] {
         var lines = ["\(report.isArchive ? "tarball" : "layout") \(report.source)"]
         for image in report.images {
             let name = [image.tag, image.descriptor.annotation(AnnotationKey.imageName)].compactMap { $0 }.joined(separator: " ")
@@ -71,7 +71,7 @@ struct InspectTree {
             }
         }
         if report.images.isEmpty { lines.append("(no images)") }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     private func describe(_ attachment: Attachment, of image: ImageEntry) -> String {
