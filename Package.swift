@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "airlock", targets: ["airlock"]),
-        .library(name: "AirlockKit", targets: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "Cosign", "Transfer"]),
+        .library(name: "AirlockKit", targets: ["AirlockCrypto", "AirlockJSON", "DurableFiles", "OCI", "Sigstore", "Cosign", "Transfer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,20 +19,22 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         // The only module that imports OpenSSL and libsodium.
-        .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium"]),
+        .target(name: "AirlockCrypto", dependencies: ["COpenSSL", "CSodium", "AirlockJSON"]),
+        // Durable file I/O: owned descriptors, atomic replace (temp, fsync, rename, directory fsync), flock.
+        .target(name: "DurableFiles"),
         // Strict JSON (duplicate keys rejected, limits), RFC 8785 canonical form, Go escaping.
         .target(name: "AirlockJSON"),
         // OCI image layout: descriptors, manifests, references, the layout store.
-        .target(name: "OCI", dependencies: ["AirlockCrypto", "AirlockJSON"]),
+        .target(name: "OCI", dependencies: ["AirlockCrypto", "AirlockJSON", "DurableFiles"]),
         // Sigstore bundle, trusted root, transparency log, certificate identity, verifier.
         .target(name: "Sigstore", dependencies: ["AirlockCrypto", "AirlockJSON"]),
         // cosign conventions on OCI: simple signing, .sig images, bundle referrers, DSSE/in-toto.
         .target(name: "Cosign", dependencies: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore"]),
         // pack / unpack / inspect / inventory; the only module that imports libarchive.
-        .target(name: "Transfer", dependencies: ["CArchive", "AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "Cosign", "Yams"]),
+        .target(name: "Transfer", dependencies: ["CArchive", "AirlockCrypto", "AirlockJSON", "DurableFiles", "OCI", "Sigstore", "Cosign", "Yams"]),
         // Command-line layer: one file per subcommand.
         .target(name: "AirlockCLI", dependencies: [
-            "AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "Cosign", "Transfer",
+            "AirlockCrypto", "AirlockJSON", "DurableFiles", "OCI", "Sigstore", "Cosign", "Transfer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "airlock", dependencies: ["AirlockCLI"]),
@@ -45,6 +47,7 @@ let package = Package(
 
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto", "KeyFixtures"]),
         .testTarget(name: "AirlockJSONTests", dependencies: ["AirlockJSON"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles"]),
         .testTarget(name: "OCITests", dependencies: ["OCI", "AirlockJSON", "AirlockCrypto"]),
         .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockJSON", "AirlockCrypto", "SigstoreTestKit"]),
         .testTarget(name: "CosignTests", dependencies: ["Cosign", "AirlockJSON", "OCI", "Sigstore", "AirlockCrypto", "SigstoreTestKit"]),

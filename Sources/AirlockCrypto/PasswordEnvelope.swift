@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 
 /// The go-securesystemslib `encrypted` JSON envelope inside a cosign key file: a
@@ -13,32 +14,43 @@ public struct PasswordEnvelope: Sendable, Equatable {
     static let saltByteCount = 32
     /// Far above any PKCS#8 key cosign handles (RSA 4096 is about 2.4 KB).
     static let maxCiphertextByteCount = 64 * 1024
+    /// The envelope JSON: the ciphertext in base64 plus a few hundred bytes.
+    static let maxJSONByteCount = 128 * 1024
 
     /// Parses and checks the JSON: kdf name, allow-listed scrypt parameters, 32-byte salt,
-    /// cipher name, 24-byte nonce, ciphertext at least one tag long.
+    /// cipher name, 24-byte nonce, ciphertext at least one tag long. The syntax is checked by
+    /// the strict parser: duplicate keys (Go keeps the last, Foundation the first) and unknown
+    /// fields are refused, so the file cannot mean one thing to cosign and another here.
     public init(json: Data) throws {
-        let fields: Fields
+        let document: JSONValue
         do {
-            fields = try JSONDecoder().decode(Fields.self, from: json)
-        } catch let error as DecodingError {
-            throw CryptoError("key file envelope: \(Self.explain(error))")
+            document = try JSONValue.parse(json, limits: JSONLimits(maxBytes: Self.maxJSONByteCount, maxDepth: 8))
+        } catch {
+            if case .duplicateKey = error.reason { throw CryptoError("key file envelope: \(error)") }
+            throw CryptoError("key file envelope: not valid JSON (\(error))")
         }
-        guard fields.kdf.name == "scrypt" else {
-            throw CryptoError("key file envelope: unknown kdf name \"\(fields.kdf.name.prefix(40))\" (expected scrypt)")
+        let envelope = try Fields(document, path: nil, names: ["kdf", "cipher", "ciphertext"])
+        let kdf = try envelope.object("kdf", names: ["name", "params", "salt"])
+        let params = try kdf.object("params", names: ["N", "r", "p"])
+        let cipher = try envelope.object("cipher", names: ["name", "nonce"])
+        let kdfName = try kdf.string("name")
+        guard kdfName == "scrypt" else {
+            throw CryptoError("key file envelope: unknown kdf name \"\(kdfName.prefix(40))\" (expected scrypt)")
         }
-        scrypt = try ScryptParameters(n: fields.kdf.params.n, r: fields.kdf.params.r, p: fields.kdf.params.p)
-        salt = try Self.base64(fields.kdf.salt, field: "kdf.salt")
+        scrypt = try ScryptParameters(n: try params.integer("N"), r: try params.integer("r"), p: try params.integer("p"))
+        salt = try Self.base64(try kdf.string("salt"), field: "kdf.salt")
         guard salt.count == Self.saltByteCount else {
             throw CryptoError("key file envelope: kdf.salt is \(salt.count) bytes, expected \(Self.saltByteCount)")
         }
-        guard fields.cipher.name == "nacl/secretbox" else {
-            throw CryptoError("key file envelope: unknown cipher name \"\(fields.cipher.name.prefix(40))\" (expected nacl/secretbox)")
+        let cipherName = try cipher.string("name")
+        guard cipherName == "nacl/secretbox" else {
+            throw CryptoError("key file envelope: unknown cipher name \"\(cipherName.prefix(40))\" (expected nacl/secretbox)")
         }
-        nonce = try Self.base64(fields.cipher.nonce, field: "cipher.nonce")
+        nonce = try Self.base64(try cipher.string("nonce"), field: "cipher.nonce")
         guard nonce.count == SecretBox.nonceByteCount else {
             throw CryptoError("key file envelope: cipher.nonce is \(nonce.count) bytes, expected \(SecretBox.nonceByteCount)")
         }
-        ciphertext = try Self.base64(fields.ciphertext, field: "ciphertext")
+        ciphertext = try Self.base64(try envelope.string("ciphertext"), field: "ciphertext")
         guard ciphertext.count >= SecretBox.tagByteCount, ciphertext.count <= Self.maxCiphertextByteCount else {
             throw CryptoError("key file envelope: ciphertext is \(ciphertext.count) bytes, expected "
                 + "\(SecretBox.tagByteCount)...\(Self.maxCiphertextByteCount)")
@@ -72,27 +84,45 @@ public struct PasswordEnvelope: Sendable, Equatable {
         return Data(text.utf8)
     }
 
-    private struct Fields: Decodable {
-        struct KDF: Decodable {
-            struct Params: Decodable {
-                enum CodingKeys: String, CodingKey {
-                    case n = "N", r, p
-                }
-                let n: Int
-                let r: Int
-                let p: Int
+    /// The members of one envelope object: exactly `names`, each once (the parser already
+    /// refused duplicates), read with Go's types (strings, integers, objects).
+    private struct Fields {
+        let path: String?
+        let members: [String: JSONValue]
+
+        init(_ value: JSONValue, path: String?, names: Set<String>) throws {
+            guard let object = value.objectValue else {
+                throw CryptoError("key file envelope: \(path.map { "field \($0) has the wrong type" } ?? "not a JSON object")")
             }
-            let name: String
-            let params: Params
-            let salt: String
+            self.path = path
+            members = Dictionary(object.map { ($0.key, $0.value) }) { first, _ in first }
+            for name in names.sorted() where members[name] == nil {
+                throw CryptoError("key file envelope: missing field \(qualified(name))")
+            }
+            if let unknown = object.first(where: { !names.contains($0.key) }) {
+                throw CryptoError("key file envelope: unknown field \(qualified(String(unknown.key.prefix(40))))")
+            }
         }
-        struct Cipher: Decodable {
-            let name: String
-            let nonce: String
+
+        func qualified(_ name: String) -> String { path.map { "\($0).\(name)" } ?? name }
+
+        func object(_ name: String, names: Set<String>) throws -> Fields {
+            try Fields(members[name] ?? .null, path: qualified(name), names: names)
         }
-        let kdf: KDF
-        let cipher: Cipher
-        let ciphertext: String
+
+        func string(_ name: String) throws -> String {
+            guard let text = members[name]?.stringValue else { throw wrongType(name) }
+            return text
+        }
+
+        func integer(_ name: String) throws -> Int {
+            guard let value = members[name]?.int64Value, let integer = Int(exactly: value) else { throw wrongType(name) }
+            return integer
+        }
+
+        private func wrongType(_ name: String) -> CryptoError {
+            CryptoError("key file envelope: field \(qualified(name)) has the wrong type")
+        }
     }
 
     private static func base64(_ text: String, field: String) throws -> Data {
@@ -100,18 +130,5 @@ public struct PasswordEnvelope: Sendable, Equatable {
             throw CryptoError("key file envelope: \(field) is not valid base64")
         }
         return data
-    }
-
-    private static func explain(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context, _ last: CodingKey? = nil) -> String {
-            (context.codingPath + (last.map { [$0] } ?? [])).map(\.stringValue).joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing field \(path(context, key))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "field \(path(context)) has the wrong type"
-        case .dataCorrupted(let context) where context.codingPath.isEmpty: return "not valid JSON"
-        case .dataCorrupted(let context): return "field \(path(context)) is malformed"
-        @unknown default: return "not a valid envelope"
-        }
     }
 }

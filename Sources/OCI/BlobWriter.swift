@@ -1,9 +1,10 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 
 /// Streams one blob into a layout: bytes go to a temporary file in `.airlock-tmp/` and are
 /// hashed as they are written; `commit()` fsyncs and renames the file to
-/// `blobs/<alg>/<hex>` only if the digest (and the expected size, when given) match.
+/// `blobs/<alg>/<hex>` (`AtomicFile`) only if the digest (and the expected size, when given) match.
 ///
 /// A blob already stored with the same size is left untouched. A writer that is not
 /// committed (an error, `cancel()`, or release) removes its temporary file, so a failed
@@ -18,21 +19,16 @@ public final class BlobWriter {
 
     private let layout: OCILayout
     private let hasher: DigestStream
-    private var file: OpenFile?
-    private let temporaryPath: String
+    /// The temporary file in `.airlock-tmp/`; nil once committed or cancelled.
+    private var file: AtomicFile?
 
     init(layout: OCILayout, expectedDigest: Digest?, expectedSize: Int64?) throws {
         self.layout = layout
         self.expectedDigest = expectedDigest
         self.expectedSize = expectedSize
         hasher = DigestStream(expectedDigest?.algorithm ?? .sha256)
-        let file = try OpenFile.createTemporary(in: try layout.temporaryDirectory(), prefix: "blob.")
-        self.file = file
-        temporaryPath = file.path
-    }
-
-    deinit {
-        if file != nil { OpenFile.remove(temporaryPath) }
+        let directory = try layout.temporaryDirectory()
+        file = try OCIError.fileSystem { try AtomicFile(in: directory, prefix: "blob.", exactMode: true) }
     }
 
     /// Appends bytes to the blob.
@@ -43,10 +39,10 @@ public final class BlobWriter {
             throw OCIError(.sizeMismatch, "\(expectedDigest.map { "\($0)" } ?? "blob") is longer than its expected size \(expectedSize)")
         }
         do {
-            try file.writeAll(buffer)
+            try file.file.write(buffer)
         } catch {
             cancel()
-            throw error
+            throw OCIError(error)
         }
         hasher.update(buffer)
         size += Int64(buffer.count)
@@ -64,7 +60,6 @@ public final class BlobWriter {
     public func commit() throws -> Digest {
         guard let file else { throw OCIError(.io, "blob writer used after commit or cancel") }
         defer { cancel() }
-        try file.sync()
         let digest = hasher.finish()
         if let expectedSize, size != expectedSize {
             throw OCIError(.sizeMismatch, "\(expectedDigest ?? digest) size \(size) != expected \(expectedSize)")
@@ -75,20 +70,18 @@ public final class BlobWriter {
         if let existing = try? layout.openBlob(digest), existing.size == size {
             return digest
         }
-        let algorithmDirectory = layout.filePath("blobs/\(digest.algorithm.rawValue)")
-        try OpenFile.ensureDirectory(layout.filePath("blobs"))
-        try OpenFile.ensureDirectory(algorithmDirectory)
-        try OpenFile.moveAtomically(temporaryPath, to: layout.blobURL(digest).path)
-        self.file = nil
-        try OpenFile.syncDirectory(algorithmDirectory)
+        try OCIError.fileSystem {
+            try FileSystem.ensureDirectory(layout.filePath("blobs"))
+            try FileSystem.ensureDirectory(layout.filePath("blobs/\(digest.algorithm.rawValue)"))
+            try file.commit(to: layout.blobURL(digest).path)
+        }
         return digest
     }
 
     /// Abandons the blob and removes the temporary file.
     public func cancel() {
-        guard file != nil else { return }
+        file?.discard()
         file = nil
-        OpenFile.remove(temporaryPath)
     }
 }
 

@@ -4,8 +4,9 @@ import Foundation
 /// An OCI content descriptor: the media type, digest and size of a blob, plus optional
 /// annotations, platform, artifact type, alternate URLs and embedded data.
 ///
-/// Decoding is strict: the digest must parse as a `Digest` of a supported algorithm, the
-/// size must be a non-negative integer, and fields of the wrong JSON type are errors.
+/// Decoding is strict: the media type and artifact type must be media types by RFC 6838,
+/// the digest must parse as a `Digest` of a supported algorithm, the size must be a
+/// non-negative integer, and fields of the wrong JSON type are errors.
 /// Unknown fields are ignored.
 public struct Descriptor: Codable, Hashable, Sendable {
     public var mediaType: String
@@ -53,7 +54,7 @@ public struct Descriptor: Codable, Hashable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        mediaType = try container.decode(String.self, forKey: .mediaType)
+        mediaType = try OCIJSON.decodeMediaType(container, forKey: .mediaType)
         let digestText = try container.decode(String.self, forKey: .digest)
         do {
             digest = try Digest(parsing: digestText)
@@ -66,7 +67,7 @@ public struct Descriptor: Codable, Hashable, Sendable {
         }
         annotations = try container.decodeIfPresent([String: String].self, forKey: .annotations)
         platform = try container.decodeIfPresent(Platform.self, forKey: .platform)
-        artifactType = try container.decodeIfPresent(String.self, forKey: .artifactType)
+        artifactType = try OCIJSON.decodeMediaTypeIfPresent(container, forKey: .artifactType)
         urls = try container.decodeIfPresent([String].self, forKey: .urls)
         data = try container.decodeIfPresent(Data.self, forKey: .data)
     }

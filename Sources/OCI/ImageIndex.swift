@@ -3,7 +3,8 @@ import Foundation
 /// An OCI image index (also read from Docker manifest lists): descriptors of manifests, e.g.
 /// one per platform; `index.json` of a layout is one too.
 ///
-/// Decoding checks `schemaVersion == 2` and at most `OCILimits.maxDescriptors` entries.
+/// Decoding checks `schemaVersion == 2`, at most `OCILimits.maxDescriptors` entries and
+/// RFC 6838 media types (`MediaType.isWellFormed`).
 public struct ImageIndex: Codable, Hashable, Sendable {
     public var schemaVersion: Int
     public var mediaType: String?
@@ -29,8 +30,8 @@ public struct ImageIndex: Codable, Hashable, Sendable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try OCIJSON.decodeSchemaVersion(container, forKey: .schemaVersion)
-        mediaType = try container.decodeIfPresent(String.self, forKey: .mediaType)
-        artifactType = try container.decodeIfPresent(String.self, forKey: .artifactType)
+        mediaType = try OCIJSON.decodeMediaTypeIfPresent(container, forKey: .mediaType)
+        artifactType = try OCIJSON.decodeMediaTypeIfPresent(container, forKey: .artifactType)
         manifests = try OCIJSON.decodeDescriptors(container, forKey: .manifests)
         subject = try container.decodeIfPresent(Descriptor.self, forKey: .subject)
         annotations = try container.decodeIfPresent([String: String].self, forKey: .annotations)

@@ -3,7 +3,8 @@ import Foundation
 /// An OCI image manifest (also read from Docker v2 schema 2 manifests, which share its shape):
 /// a config descriptor, layer descriptors, and for artifacts an `artifactType` and a `subject`.
 ///
-/// Decoding checks `schemaVersion == 2` and at most `OCILimits.maxDescriptors` layers.
+/// Decoding checks `schemaVersion == 2`, at most `OCILimits.maxDescriptors` layers and
+/// RFC 6838 media types (`MediaType.isWellFormed`).
 /// Parsed manifests are for reading; the bytes a digest covers are kept in `ManifestBlob`.
 /// `encoded()` gives the stable bytes of a manifest airlock writes itself.
 public struct ImageManifest: Codable, Hashable, Sendable {
@@ -34,8 +35,8 @@ public struct ImageManifest: Codable, Hashable, Sendable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try OCIJSON.decodeSchemaVersion(container, forKey: .schemaVersion)
-        mediaType = try container.decodeIfPresent(String.self, forKey: .mediaType)
-        artifactType = try container.decodeIfPresent(String.self, forKey: .artifactType)
+        mediaType = try OCIJSON.decodeMediaTypeIfPresent(container, forKey: .mediaType)
+        artifactType = try OCIJSON.decodeMediaTypeIfPresent(container, forKey: .artifactType)
         config = try container.decode(Descriptor.self, forKey: .config)
         layers = try OCIJSON.decodeDescriptors(container, forKey: .layers)
         subject = try container.decodeIfPresent(Descriptor.self, forKey: .subject)

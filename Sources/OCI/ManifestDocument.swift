@@ -65,7 +65,7 @@ public enum ManifestDocument: Hashable, Sendable {
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            mediaType = try container.decodeIfPresent(String.self, forKey: .mediaType)
+            mediaType = try OCIJSON.decodeMediaTypeIfPresent(container, forKey: .mediaType)
             hasManifests = container.contains(.manifests)
         }
     }

@@ -1,3 +1,5 @@
+import DurableFiles
+
 /// An error from reading, writing or resolving an OCI image layout.
 ///
 /// `message` is one line that names the file or blob concerned (e.g. `sha256:… missing`,
@@ -42,6 +44,26 @@ public struct OCIError: Error, CustomStringConvertible, Sendable, Hashable {
         switch kind {
         case .missing, .digestMismatch, .sizeMismatch: true
         default: false
+        }
+    }
+}
+
+extension OCIError {
+    /// A file-system failure as an OCI error: refusals (symbolic link, not a regular file or
+    /// directory, over a size limit) are `.refused`, the rest `.io`; the message is kept.
+    init(_ error: FileSystemError) {
+        switch error.kind {
+        case .failed, .exists: self.init(.io, error.message)
+        case .symbolicLink, .notRegularFile, .notDirectory, .overLimit: self.init(.refused, error.message)
+        }
+    }
+
+    /// Runs `body`, turning a `FileSystemError` it throws into an `OCIError`.
+    static func fileSystem<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as FileSystemError {
+            throw OCIError(error)
         }
     }
 }

@@ -39,6 +39,24 @@ enum OCIJSON {
         return version
     }
 
+    /// A required `mediaType` field; it must be a media type by RFC 6838 (`MediaType.isWellFormed`).
+    static func decodeMediaType<K: CodingKey>(_ container: KeyedDecodingContainer<K>, forKey key: K) throws -> String {
+        try checkMediaType(container.decode(String.self, forKey: key), container, key)
+    }
+
+    /// An optional `mediaType` or `artifactType` field, checked as `decodeMediaType` does.
+    static func decodeMediaTypeIfPresent<K: CodingKey>(_ container: KeyedDecodingContainer<K>, forKey key: K) throws -> String? {
+        try container.decodeIfPresent(String.self, forKey: key).map { try checkMediaType($0, container, key) }
+    }
+
+    private static func checkMediaType<K: CodingKey>(_ text: String, _ container: KeyedDecodingContainer<K>, _ key: K) throws -> String {
+        guard MediaType.isWellFormed(text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                   debugDescription: "\"\(text.prefix(100))\" is not a media type (RFC 6838 type/subtype)")
+        }
+        return text
+    }
+
     static func decodeDescriptors<K: CodingKey>(_ container: KeyedDecodingContainer<K>, forKey key: K) throws -> [Descriptor] {
         let descriptors = try container.decode([Descriptor].self, forKey: key)
         guard descriptors.count <= OCILimits.maxDescriptors else {

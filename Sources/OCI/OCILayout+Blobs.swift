@@ -1,4 +1,5 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 
 /// A blob opened for streaming: a regular file under `blobs/`, never a symlink.
@@ -16,7 +17,11 @@ public final class BlobReader {
 
     /// Reads the next bytes into `buffer`; returns 0 at the end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        try file.readChunk(into: buffer)
+        do {
+            return try file.read(into: buffer)
+        } catch {
+            throw OCIError(error)
+        }
     }
 
     /// Hashes the rest of the blob with `digest`'s algorithm in `bufferSize` chunks, in
@@ -64,12 +69,17 @@ extension OCILayout {
     /// Opens the blob for streaming, or nil when it is absent. Symlinks (of the blob or of
     /// `blobs/`, `blobs/<alg>/`) and non-regular files are refused.
     public func openBlob(_ digest: Digest) throws -> BlobReader? {
-        guard let blobs = try OpenFile.openDirectory(filePath("blobs"), displayPath: displayPath("blobs")),
-              let algorithm = try OpenFile.openDirectory(digest.algorithm.rawValue, relativeTo: blobs,
-                                                         displayPath: displayPath("blobs/\(digest.algorithm.rawValue)")),
-              let file = try OpenFile.openRegularFile(digest.hex, relativeTo: algorithm, displayPath: blobDisplayPath(digest))
-        else { return nil }
-        return BlobReader(digest: digest, size: try file.status().size, file: file)
+        do {
+            let blobs = try OpenFile.openDirectory(filePath("blobs"), name: displayPath("blobs"))
+            let algorithm = try OpenFile.openDirectory(digest.algorithm.rawValue, relativeTo: blobs,
+                                                       name: displayPath("blobs/\(digest.algorithm.rawValue)"))
+            let file = try OpenFile.openRegularFile(digest.hex, relativeTo: algorithm, name: blobDisplayPath(digest))
+            return BlobReader(digest: digest, size: try file.status().size, file: file)
+        } catch where error.isMissing {
+            return nil
+        } catch {
+            throw OCIError(error)
+        }
     }
 
     /// True when the blob is present as a regular file.

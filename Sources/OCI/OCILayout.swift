@@ -1,4 +1,5 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 
 /// An OCI image layout directory (image-spec 1.1): `oci-layout`, `index.json` and
@@ -81,10 +82,9 @@ public struct OCILayout: Sendable {
 
     /// Reads and parses `index.json` as it is now.
     public func readIndex() throws -> ImageIndex {
-        guard let file = try OpenFile.openRegularFile(filePath(Self.indexFileName), displayPath: displayPath(Self.indexFileName)) else {
+        guard let bytes = try readFile(Self.indexFileName, limit: OCILimits.maxManifestBytes) else {
             throw OCIError(.malformed, "\(displayPath(Self.indexFileName)) is missing")
         }
-        let bytes = try file.readAll(limit: OCILimits.maxManifestBytes)
         do {
             return try ImageIndex.decode(bytes)
         } catch let error as OCIError {
@@ -100,16 +100,27 @@ public struct OCILayout: Sendable {
 
     private static func join(_ base: String, _ name: String) -> String { base.hasSuffix("/") ? base + name : "\(base)/\(name)" }
 
+    /// The whole regular file `name` of the layout root (never through a symbolic link); nil
+    /// when it does not exist.
+    private func readFile(_ name: String, limit: Int) throws -> Data? {
+        do {
+            return try OpenFile.openRegularFile(filePath(name), name: displayPath(name)).readAll(limit: limit)
+        } catch where error.isMissing {
+            return nil
+        } catch {
+            throw OCIError(error)
+        }
+    }
+
     // MARK: - Creation
 
     private var hasMarker: Bool { FileManager.default.fileExists(atPath: filePath(Self.markerFileName)) }
 
     private func checkMarker() throws {
         let name = displayPath(Self.markerFileName)
-        guard let file = try OpenFile.openRegularFile(filePath(Self.markerFileName), displayPath: name) else {
+        guard let bytes = try readFile(Self.markerFileName, limit: OCILimits.maxLayoutMarkerBytes) else {
             throw OCIError(.notFound, "\(displayName) is not an OCI image layout (no oci-layout file)")
         }
-        let bytes = try file.readAll(limit: OCILimits.maxLayoutMarkerBytes)
         struct Marker: Decodable { let imageLayoutVersion: String }
         let marker = try OCIJSON.decode(Marker.self, from: bytes, what: "oci-layout file \(name)")
         guard marker.imageLayoutVersion == "1.0.0" else {
@@ -128,8 +139,10 @@ public struct OCILayout: Sendable {
     /// Writes an empty index (unless a valid one is there) and then the marker, so that a
     /// layout with a marker is always complete; the caller holds the write lock.
     private func initialise() throws {
-        try OpenFile.ensureDirectory(filePath("blobs"))
-        try OpenFile.ensureDirectory(filePath("blobs/sha256"))
+        try OCIError.fileSystem {
+            try FileSystem.ensureDirectory(filePath("blobs"))
+            try FileSystem.ensureDirectory(filePath("blobs/sha256"))
+        }
         if FileManager.default.fileExists(atPath: filePath(Self.indexFileName)) {
             _ = try readIndex()
         } else {
@@ -142,33 +155,26 @@ public struct OCILayout: Sendable {
 
     /// Runs `body` holding the exclusive writer lock (`flock` on `.airlock.lock`).
     func withWriteLock<T>(_ body: () throws -> T) throws -> T {
-        let name = displayPath(Self.lockFileName)
-        guard let lock = try OpenFile.open(filePath(Self.lockFileName), flags: O_RDWR | O_CREAT | O_NOFOLLOW, displayPath: name) else {
-            throw OCIError(.io, "cannot create \(name)")
+        try OCIError.fileSystem {
+            try OpenFile.withExclusiveLock(on: filePath(Self.lockFileName), name: displayPath(Self.lockFileName), body)
         }
-        guard OpenFile.retryOnInterrupt({ flock(lock.descriptor, LOCK_EX) }) == 0 else {
-            throw OpenFile.ioError("cannot lock \(name)", errno)
-        }
-        defer { _ = flock(lock.descriptor, LOCK_UN) }
-        return try body()
     }
 
     /// The temporary directory inside the layout, created on first use.
     func temporaryDirectory() throws -> String {
         let path = filePath(Self.temporaryDirectoryName)
-        try OpenFile.ensureDirectory(path)
+        try OCIError.fileSystem { try FileSystem.ensureDirectory(path) }
         return path
     }
 
-    /// Replaces `name` in the layout root with `data`: temporary file, fsync, rename, fsync directory.
+    /// Replaces `name` in the layout root with `data` (mode 0644): temporary file, fsync,
+    /// rename, fsync of the layout directory.
     func writeAtomically(_ data: Data, to name: String) throws {
-        let temporary = try OpenFile.createTemporary(in: try temporaryDirectory(), prefix: "\(name).")
-        var renamed = false
-        defer { if !renamed { OpenFile.remove(temporary.path) } }
-        try temporary.writeAll(data)
-        try temporary.sync()
-        try OpenFile.moveAtomically(temporary.path, to: filePath(name))
-        renamed = true
-        try OpenFile.syncDirectory(path)
+        let temporaryDirectory = try temporaryDirectory()
+        try OCIError.fileSystem {
+            let file = try AtomicFile(in: temporaryDirectory, prefix: "\(name).", exactMode: true)
+            try file.file.write(data)
+            try file.commit(to: filePath(name))
+        }
     }
 }

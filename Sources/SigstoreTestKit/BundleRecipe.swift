@@ -29,6 +29,9 @@ public struct BundleRecipe: Sendable {
     public var log: Log = .rekorV1
     /// Add an RFC 3161 timestamp over the signature from the kit's TSA.
     public var timestamped = false
+    /// The scheme of a DSSE signature; nil for the key's default (pure Ed25519 for Ed25519
+    /// keys). cosign 3 signs envelopes with Ed25519ph (FORMATS.md §1.6).
+    public var envelopeScheme: SignatureScheme?
 
     public init(artifact: Data = Data("airlock test artifact\n".utf8)) {
         self.artifact = artifact
@@ -43,6 +46,8 @@ public struct BundleRecipe: Sendable {
     public func log(_ log: Log) -> BundleRecipe { with { $0.log = log } }
 
     public func timestamped(_ timestamped: Bool = true) -> BundleRecipe { with { $0.timestamped = timestamped } }
+
+    public func envelopeScheme(_ scheme: SignatureScheme) -> BundleRecipe { with { $0.envelopeScheme = scheme } }
 
     public func signed(by key: PrivateKey) -> BundleRecipe { with { $0.signer = .key(key) } }
 

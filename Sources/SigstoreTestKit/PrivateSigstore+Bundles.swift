@@ -29,7 +29,7 @@ extension PrivateSigstore {
             let payload = statement.encoded()
             let pae = DSSEEnvelope.pae(payloadType: InTotoStatement.payloadType, payload: payload)
             content = .dsseEnvelope(DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: payload,
-                                                 signatures: [.init(signature: try key.sign(pae))]))
+                                                 signatures: [.init(signature: try key.sign(pae, scheme: recipe.envelopeScheme ?? key.algorithm.defaultScheme))]))
         }
         let signer: VerificationMaterial.Signer
         if let certificate {

@@ -1,4 +1,5 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 import OCI
 
@@ -91,9 +92,7 @@ struct DockerArchiveConversion {
             let target = staged.staging.filePath(StagedLayoutReview.path(file.digest))
             try StagingArea.createDirectories((target as NSString).deletingLastPathComponent)
             if !FileManager.default.fileExists(atPath: target) {
-                guard rename(staged.staging.filePath(resolved), target) == 0 else {
-                    throw TransferError(.io, "cannot move \(resolved) to \(target): \(FileDescriptor.describe(errno))")
-                }
+                try TransferError.fileSystem { try FileSystem.move(staged.staging.filePath(resolved), to: target) }
             }
         } else if resolved.hasPrefix("blobs/"), let digest = try? Digest(parsing: resolved.dropFirst(6).replacingOccurrences(of: "/", with: ":")),
                   let size = staged.blobs[digest] {
@@ -108,7 +107,8 @@ struct DockerArchiveConversion {
     private func write(_ data: Data, to relativePath: String) throws {
         let path = staged.staging.filePath(relativePath)
         if FileManager.default.fileExists(atPath: path) { return }
-        try staged.staging.createFile(relativePath).write(data)
+        let file = try staged.staging.createFile(relativePath)
+        try TransferError.fileSystem { try file.write(data) }
     }
 
     /// `registry/repo:tag` → (`registry/repo`, `tag`); nil without a valid tag.

@@ -1,4 +1,5 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 
 /// A file written to a staging area: its size and digest (sha256 unless it is a blob of
@@ -90,7 +91,7 @@ final class ArchiveStager {
             var written: Int64 = 0
             var flushed: Int64 = 0
             let digest = try reader.readData { block in
-                try output.write(block)
+                try TransferError.fileSystem { try output.write(block) }
                 written += Int64(block.count)
                 if durable, written - flushed >= Self.writebackStep {
                     output.startWriteback(from: flushed, length: written - flushed)
@@ -98,7 +99,7 @@ final class ArchiveStager {
                 }
                 progress?.update(completed: reader.bytesConsumed, total: reader.fileSize)
             }
-            if durable { try output.sync() }
+            if durable { try TransferError.fileSystem { try output.sync() } }
             let result = StagedFile(size: file.size, digest: digest)
             switch file.entry {
             case .layoutMarker: staged.hasLayoutMarker = true

@@ -1,4 +1,5 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 import OCI
 
@@ -69,16 +70,11 @@ func stableJSON<T: Encodable>(_ value: T) throws -> Data {
 
 /// Reads a whole file (a pipe too, e.g. `<(…)`) of at most `limit` bytes.
 func readFile(_ url: URL, limit: Int, what: String) throws -> Data {
-    let file = try FileDescriptor.open(url.path, flags: O_RDONLY)
-    var data = Data()
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-    defer { chunk.deallocate() }
-    while true {
-        let count = try file.read(into: chunk)
-        if count == 0 { return data }
-        guard data.count + count <= limit else {
-            throw TransferError(.malformed, "\(what) \(url.path) is over the \(ByteCount(Int64(limit))) limit")
-        }
-        data.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+    do {
+        return try OpenFile.open(url.path, flags: O_RDONLY).readAll(limit: limit)
+    } catch where error.kind == .overLimit {
+        throw TransferError(.malformed, "\(what) \(url.path) is over the \(ByteCount(Int64(limit))) limit")
+    } catch {
+        throw TransferError(error)
     }
 }

@@ -1,4 +1,5 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 import OCI
 
@@ -29,8 +30,8 @@ public struct Packer {
         let trustFiles = try includedTrustFiles(request.trustMaterial)
         let contents = try Self.contents(images: selected.map(\.image), plan: plan, trustFiles: trustFiles)
 
-        let output = try OutputFile(replacing: request.output)
-        let writer = try TarWriter(fileDescriptor: output.handle.raw, compression: request.compression)
+        let output = try TransferError.fileSystem { try AtomicFile(beside: request.output.path, exactMode: true) }
+        let writer = try TarWriter(fileDescriptor: output.file.descriptor, compression: request.compression)
         try writer.addFile("oci-layout", contents: Self.layoutMarker)
         try writer.addFile("index.json", contents: try ImageIndex(manifests: plan.indexEntries).encoded())
         try writer.addDirectory("airlock/")
@@ -54,15 +55,15 @@ public struct Packer {
             try copy(blob, to: writer) { count in
                 copied += count
                 progress?.update(completed: copied, total: total)
-                let position = output.handle.position()
+                let position = try TransferError.fileSystem { try output.file.position() }
                 if position - flushed >= ArchiveStager.writebackStep {
-                    output.handle.startWriteback(from: flushed, length: position - flushed)
+                    output.file.startWriteback(from: flushed, length: position - flushed)
                     flushed = position
                 }
             }
         }
         try writer.finish()
-        try output.commit()
+        try TransferError.fileSystem { try output.commit(to: request.output.path) }
         return PackResult(images: selected.map(\.image), contents: contents, blobBytes: total,
                           skippedBlobCount: plan.blobs.count - packed.count)
     }
@@ -80,7 +81,7 @@ public struct Packer {
     }
 
     /// Streams one blob from its source layout into the tarball, hashing while copying.
-    private func copy(_ blob: PackPlan.Blob, to writer: TarWriter, advanced: (Int64) -> Void) throws {
+    private func copy(_ blob: PackPlan.Blob, to writer: TarWriter, advanced: (Int64) throws -> Void) throws {
         let name = "\(blob.digest) in \(blob.source.displayName)"
         guard let reader = try blob.source.layout.openBlob(blob.digest) else {
             throw TransferError(.mismatch, "blob \(name) is missing")
@@ -97,7 +98,7 @@ public struct Packer {
                 guard !chunk.isEmpty else { throw TransferError(.mismatch, "blob \(name) ended \(remaining) bytes early") }
                 try writer.write(chunk)
                 remaining -= Int64(chunk.count)
-                advanced(Int64(chunk.count))
+                try advanced(Int64(chunk.count))
             }
         } catch {
             hasher.cancel()

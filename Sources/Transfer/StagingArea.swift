@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// A private directory where an archive is written and checked before anything of it reaches
@@ -12,14 +13,14 @@ final class StagingArea {
 
     /// Absolute path of the staging directory.
     let path: String
-    private let lock: FileDescriptor
+    private let lock: OpenFile
     private var owned = true
 
     private init(path: String) throws {
         self.path = path
-        lock = try FileDescriptor.open(path, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
-        guard flock(lock.raw, LOCK_EX | LOCK_NB) == 0 else {
-            throw TransferError(.io, "cannot lock the staging directory \(path): \(FileDescriptor.describe(errno))")
+        lock = try TransferError.fileSystem { try OpenFile.openDirectory(path) }
+        guard try TransferError.fileSystem({ try lock.tryLock() }) else {
+            throw TransferError(.io, "cannot lock the staging directory \(path): another process holds it")
         }
     }
 
@@ -52,8 +53,7 @@ final class StagingArea {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
             for name in names where name.hasPrefix(prefix) {
                 let candidate = "\(directory)/\(name)"
-                guard let handle = try? FileDescriptor.open(candidate, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW),
-                      flock(handle.raw, LOCK_EX | LOCK_NB) == 0 else { continue }
+                guard let handle = try? OpenFile.openDirectory(candidate), (try? handle.tryLock()) == true else { continue }
                 try? FileManager.default.removeItem(atPath: candidate)
             }
         }
@@ -63,16 +63,16 @@ final class StagingArea {
     func filePath(_ relativePath: String) -> String { "\(path)/\(relativePath)" }
 
     /// Creates the new file `relativePath` (and its parent directories) for writing.
-    func createFile(_ relativePath: String) throws -> FileDescriptor {
+    func createFile(_ relativePath: String) throws -> OpenFile {
         let full = filePath(relativePath)
         try Self.createDirectories((full as NSString).deletingLastPathComponent)
-        return try FileDescriptor.open(full, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o644)
+        return try TransferError.fileSystem { try OpenFile.open(full, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o644) }
     }
 
     /// Free bytes on the area's file system, if known.
     func availableBytes() -> Int64? {
         var info = statvfs()
-        guard fstatvfs(lock.raw, &info) == 0 else { return nil }
+        guard fstatvfs(lock.descriptor, &info) == 0 else { return nil }
         return Int64(clamping: UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize)).partialValue)
     }
 
@@ -103,7 +103,7 @@ final class StagingArea {
     private static func makeTemporaryDirectory(_ template: String) throws -> String {
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else {
-            throw TransferError(.io, "cannot create a staging directory like \(template): \(FileDescriptor.describe(errno))")
+            throw TransferError(FileSystemError(failedTo: "create a staging directory like", template, code: errno))
         }
         return String(cString: made)
     }

@@ -1,4 +1,5 @@
 import CArchive
+import DurableFiles
 import Foundation
 
 /// A tar entry header as libarchive parsed it. Nothing about it is trusted yet: see
@@ -36,7 +37,7 @@ final class TarReader {
     let displayName: String
     private let archive: ArchiveReadHandle
     private let entry: ArchiveEntryHandle
-    private let file: FileDescriptor
+    private let file: OpenFile
     private var current: TarEntryHeader?
     private var currentOffset: Int64 = 0
     /// Where the current entry's data starts in the file, for uncompressed input.
@@ -46,11 +47,13 @@ final class TarReader {
     /// Opens `path` for reading; throws when it is not a readable regular file.
     init(path: String) throws {
         displayName = path
-        file = try FileDescriptor.open(path, flags: O_RDONLY)
-        var info = stat()
-        guard fstat(file.raw, &info) == 0 else { throw TransferError(.io, "cannot stat \(path): \(FileDescriptor.describe(errno))") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw TransferError(.malformed, "\(path) is not a regular file") }
-        fileSize = Int64(info.st_size)
+        let (file, status) = try TransferError.fileSystem {
+            let file = try OpenFile.open(path, flags: O_RDONLY)
+            return (file, try file.status())
+        }
+        guard status.isRegularFile else { throw TransferError(.malformed, "\(path) is not a regular file") }
+        self.file = file
+        fileSize = status.size
         archive = try ArchiveReadHandle()
         entry = try ArchiveEntryHandle()
         let a = archive.pointer
@@ -59,7 +62,7 @@ final class TarReader {
               archive_read_support_format_tar(a) == ARCHIVE_OK else {
             throw TransferError(.io, "libarchive lacks tar, gzip or zstd support: \(archive.lastError)")
         }
-        guard archive_read_open_fd(a, file.raw, Self.readBlockSize) == ARCHIVE_OK else {
+        guard archive_read_open_fd(a, file.descriptor, Self.readBlockSize) == ARCHIVE_OK else {
             throw TransferError(.malformed, "\(path) is not a tar archive (plain, gzip or zstd): \(archive.lastError)")
         }
     }
@@ -123,13 +126,8 @@ final class TarReader {
         guard let start = currentDataOffset, let header = current else {
             throw TransferError(.io, "direct reads need an uncompressed archive")
         }
-        let count = min(Int64(buffer.count), max(header.size - offset, 0))
-        while true {
-            let read = pread(file.raw, buffer.baseAddress, Int(count), off_t(start + offset))
-            if read < 0 && errno == EINTR { continue }
-            guard read >= 0 else { throw TransferError(.io, "cannot read \(displayName): \(FileDescriptor.describe(errno))") }
-            return read
-        }
+        let count = Int(min(Int64(buffer.count), max(header.size - offset, 0)))
+        return try TransferError.fileSystem { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]), at: start + offset) }
     }
 
     /// Passes over the rest of the current entry's data (a seek for an uncompressed file).

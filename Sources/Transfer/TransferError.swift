@@ -1,3 +1,5 @@
+import DurableFiles
+
 /// A failure of pack, unpack, inspect or inventory; `description` is one line that names the
 /// archive entry, blob or file concerned.
 public struct TransferError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -38,5 +40,21 @@ public struct TransferError: Error, CustomStringConvertible, Sendable, Equatable
             scalar.value < 0x20 || scalar.value == 0x7f ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
         }.joined()
         return "\"\(escaped.prefix(200))\(escaped.count > 200 ? "…" : "")\""
+    }
+}
+
+extension TransferError {
+    /// A file-system failure (or refusal) as an `.io` error with the same message.
+    init(_ error: FileSystemError) {
+        self.init(.io, error.message)
+    }
+
+    /// Runs `body`, turning a `FileSystemError` it throws into a `TransferError`.
+    static func fileSystem<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as FileSystemError {
+            throw TransferError(error)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import AirlockCrypto
+import DurableFiles
 import Foundation
 import OCI
 
@@ -114,31 +115,29 @@ public struct Unpacker {
         try? FileManager.default.removeItem(atPath: staging.filePath("airlock"))
         try StagingArea.createDirectories(staging.filePath("blobs/sha256"))
         for directory in try FileManager.default.contentsOfDirectory(atPath: staging.filePath("blobs")) {
-            try syncDirectory(staging.filePath("blobs/\(directory)"))
+            try TransferError.fileSystem { try FileSystem.syncDirectory(staging.filePath("blobs/\(directory)")) }
         }
-        try syncDirectory(staging.filePath("blobs"))
-        try syncDirectory(staging.path)
+        try TransferError.fileSystem {
+            try FileSystem.syncDirectory(staging.filePath("blobs"))
+            try FileSystem.syncDirectory(staging.path)
+        }
         if URL(fileURLWithPath: staging.path).deletingLastPathComponent().standardizedFileURL.path == destination.path {
-            for name in ["blobs", "oci-layout", "index.json"] {
-                try Self.move(staging.filePath(name), to: destination.appendingPathComponent(name).path)
+            try TransferError.fileSystem {
+                for name in ["blobs", "oci-layout", "index.json"] {
+                    try FileSystem.move(staging.filePath(name), to: destination.appendingPathComponent(name).path)
+                }
+                try FileSystem.syncDirectory(destination.path)
             }
-            try syncDirectory(destination.path)
             return
         }
         let mask = umask(0)
         umask(mask)
         guard chmod(staging.path, 0o755 & ~mask) == 0 else {
-            throw TransferError(.io, "cannot set the mode of \(staging.path): \(FileDescriptor.describe(errno))")
+            throw TransferError(FileSystemError(failedTo: "set the mode of", staging.path, code: errno))
         }
-        try Self.move(staging.path, to: destination.path)
+        try TransferError.fileSystem { try FileSystem.move(staging.path, to: destination.path) }
         staging.relinquish()
-        try syncDirectory(destination.deletingLastPathComponent().path)
-    }
-
-    private static func move(_ source: String, to target: String) throws {
-        guard rename(source, target) == 0 else {
-            throw TransferError(.io, "cannot move \(source) to \(target): \(FileDescriptor.describe(errno))")
-        }
+        try TransferError.fileSystem { try FileSystem.syncDirectory(destination.deletingLastPathComponent().path) }
     }
 
     /// An existing layout: under its writer lock, check the index merge, rename the blobs it
@@ -156,11 +155,13 @@ public struct Unpacker {
                 let target = layout.blobURL(digest)
                 let directory = target.deletingLastPathComponent().path
                 try StagingArea.createDirectories(directory)
-                try Self.move(staged.staging.filePath(StagedLayoutReview.path(digest)), to: target.path)
+                try TransferError.fileSystem { try FileSystem.move(staged.staging.filePath(StagedLayoutReview.path(digest)), to: target.path) }
                 touched.insert(directory)
                 added.append(digest)
             }
-            for directory in touched.sorted() { try syncDirectory(directory) }
+            try TransferError.fileSystem {
+                for directory in touched.sorted() { try FileSystem.syncDirectory(directory) }
+            }
             index = merge.index
             return (added, merge.added)
         }

@@ -97,6 +97,27 @@ import Testing
         }
     }
 
+    @Test func duplicateKeysAndUnknownFieldsAreRefused() throws {
+        // Go keeps the last of duplicate keys and Foundation the first: such a file would mean
+        // N=65536 to cosign and N=32768 to a lenient reader. It is refused outright.
+        let cases: [(String, String, String)] = [
+            (#""N":65536"#, #""N":32768,"N":65536"#, #"duplicate object key "N""#),
+            (#""cipher":{"#, #""cipher":{"name":"other","#, #"duplicate object key "name""#),
+            (#""p":1"#, #""p":1,"q":1"#, "unknown field kdf.params.q"),
+            (#""ciphertext":"#, #""comment":"hi","ciphertext":"#, "unknown field comment"),
+            (#""nonce":"#, #""Nonce":"","nonce":"#, "unknown field cipher.Nonce"),
+            (#""N":65536"#, #""N":"65536""#, "field kdf.params.N has the wrong type"),
+            (#""N":65536"#, #""N":65536.0"#, "field kdf.params.N has the wrong type"),
+            (#""kdf":{"#, #""kdf":[],"x":{"#, "unknown field x"),
+        ]
+        for (original, replacement, expected) in cases {
+            let json = try envelopeJSON(replacing: original, with: replacement)
+            let error = #expect(throws: CryptoError.self, "\(replacement)") { try PasswordEnvelope(json: json) }
+            #expect(error?.message.contains(expected) == true, "\(expected): \(error?.message ?? "no error")")
+        }
+        #expect(throws: Never.self) { try PasswordEnvelope(json: try envelopeJSON(replacing: "", with: "")) }
+    }
+
     @Test func sec1PlaintextDecryptsButIsRefused() throws {
         var sec1 = try FixtureKey(.ec(curve: "P-256")).traditionalDER
         let envelope = try PasswordEnvelope(sealing: SecureBytes(wiping: &sec1), password: password)

@@ -69,6 +69,26 @@ import Testing
         #expect(again.isOneLineError && again.stderrText.contains("cosign.key already exists"), "\(again)")
     }
 
+    /// `--force` whose second rename fails leaves the old pair, not a new key beside an old
+    /// public key (or the reverse), and no staged or kept files.
+    @Test(arguments: ["cosign.pub", "cosign.key"])
+    func aFailedForcedOverwriteKeepsTheOldPair(blocked: String) throws {
+        let dir = try ScratchDirectory()
+        try dir.write("cosign.key", "old private key\n")
+        try dir.write("cosign.pub", "old public key\n")
+        // A non-empty directory in place of one file: renaming a file over it fails.
+        try FileManager.default.removeItem(atPath: dir.path(blocked))
+        try FileManager.default.createDirectory(atPath: dir.path(blocked + "/inside"), withIntermediateDirectories: true)
+        let before = dir.entries
+        let result = try generate(in: dir, ["--force"])
+        #expect(result.status == 2 && result.isOneLineError, "\(result)")
+        #expect(result.stderrText.contains("cannot write \(blocked)"), "\(result)")
+        #expect(dir.entries == before, "\(dir.entries)")
+        for other in ["cosign.key", "cosign.pub"] where other != blocked {
+            #expect(try dir.contents(other) == Data("old \(other == "cosign.key" ? "private" : "public") key\n".utf8), "\(other) changed")
+        }
+    }
+
     @Test func noPasswordSourceFailsFastWithoutATerminal() throws {
         let dir = try ScratchDirectory()
         let result = try AirlockProcess.run(["generate-key-pair"], in: dir.url, timeout: 20)

@@ -38,7 +38,7 @@ struct SignBlobCommandTests {
         let fixture = try Fixture()
         try fixture.scratch.write("a", "a")
         let outcome = try fixture.run("sign-blob", "--key", Fixture.exampleKey, fixture.scratch.path("a"))
-        #expect(outcome.status == 64)
+        #expect(outcome.isUsageError("sign-blob"), "\(outcome)")
         #expect(outcome.stderrText.contains("--bundle FILE and/or --output-signature FILE"))
         let missing = try fixture.run("sign-blob", "--key", Fixture.exampleKey, "--bundle", fixture.scratch.path("b"), fixture.scratch.path("absent"))
         #expect(missing.status == 2)

@@ -97,6 +97,17 @@ struct IndexUpdateTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path(OCILayout.temporaryDirectoryName).path).isEmpty)
     }
 
+    @Test func layoutNamedThroughASymbolicLinkCanBeUpdated() throws {
+        let scratch = try ScratchDirectory()
+        let real = try OCILayout.create(at: scratch.path("real"))
+        let manifest = try ImageBuilder(layout: real).image(seed: "x").manifest
+        try FileManager.default.createSymbolicLink(at: scratch.path("link"), withDestinationURL: scratch.path("real"))
+        // The directory fsync after the rename follows the link (it used to refuse it, after
+        // index.json had already been replaced).
+        try OCILayout.open(at: scratch.path("link")).tag(manifest.digest, as: "v1")
+        #expect(try real.readIndex().tags == ["v1"])
+    }
+
     @Test func updateIndexWithoutChangeDoesNotRewrite() throws {
         let scratch = try ScratchDirectory()
         let layout = try OCILayout.create(at: scratch.url)

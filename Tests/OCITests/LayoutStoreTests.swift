@@ -50,7 +50,7 @@ struct LayoutStoreTests {
     @Test func malformedIndexJSONIsOneClearError() throws {
         let scratch = try ScratchDirectory()
         let layout = try OCILayout.create(at: scratch.url)
-        try scratch.write(#"{"schemaVersion":2,"manifests":[{"mediaType":"x","digest":"sha256:abc","size":1}"#, to: "index.json")
+        try scratch.write(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:abc","size":1}"#, to: "index.json")
         let truncated = #expect(throws: OCIError.self) { try OCILayout.open(at: layout.directory) }
         #expect(truncated?.kind == .malformed)
         #expect(truncated?.message.contains("index.json") == true)
@@ -63,7 +63,7 @@ struct LayoutStoreTests {
         // Foundation's decoder would keep the first "manifests", Go tools the last: refuse both readings.
         let scratch = try ScratchDirectory()
         _ = try OCILayout.create(at: scratch.url)
-        try scratch.write(#"{"schemaVersion":2,"manifests":[],"manifests":[{"mediaType":"x","digest":"sha256:\#(String(repeating: "a", count: 64))","size":1}]}"#, to: "index.json")
+        try scratch.write(#"{"schemaVersion":2,"manifests":[],"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:\#(String(repeating: "a", count: 64))","size":1}]}"#, to: "index.json")
         let error = #expect(throws: OCIError.self) { try OCILayout.open(at: scratch.url) }
         #expect(error?.kind == .malformed)
         #expect(error?.message.contains("duplicate") == true)
@@ -72,7 +72,7 @@ struct LayoutStoreTests {
     @Test func unknownDigestAlgorithmInIndexIsRejected() throws {
         let scratch = try ScratchDirectory()
         _ = try OCILayout.create(at: scratch.url)
-        try scratch.write(#"{"schemaVersion":2,"manifests":[{"mediaType":"x","digest":"md5:0cc175b9c0f1b6a831c399e269772661","size":1}]}"#, to: "index.json")
+        try scratch.write(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"md5:0cc175b9c0f1b6a831c399e269772661","size":1}]}"#, to: "index.json")
         let error = #expect(throws: OCIError.self) { try OCILayout.open(at: scratch.url) }
         #expect(error?.message.contains(#"unsupported digest algorithm "md5""#) == true)
     }
@@ -82,7 +82,7 @@ struct LayoutStoreTests {
         let layout = try OCILayout.create(at: scratch.url)
         let digest = sha256("x")
         #expect(layout.blobURL(digest).path == scratch.url.path + "/blobs/sha256/" + digest.hex)
-        try scratch.write(#"{"schemaVersion":2,"manifests":[{"mediaType":"x","digest":"sha256:../../../etc/passwd","size":1}]}"#, to: "index.json")
+        try scratch.write(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:../../../etc/passwd","size":1}]}"#, to: "index.json")
         let error = #expect(throws: OCIError.self) { try layout.readIndex() }
         #expect(error?.kind == .malformed)
     }

@@ -12,14 +12,14 @@ struct ModelTests {
     }
 
     @Test func descriptorDecodesAllFields() throws {
-        let json = descriptorJSON(extra: #","annotations":{"a":"b"},"platform":{"os":"linux","architecture":"arm64","variant":"v8","os.version":"1"},"artifactType":"t","urls":["https://x"],"data":"aGk=""#)
+        let json = descriptorJSON(extra: #","annotations":{"a":"b"},"platform":{"os":"linux","architecture":"arm64","variant":"v8","os.version":"1"},"artifactType":"application/vnd.example.t","urls":["https://x"],"data":"aGk=""#)
         let descriptor = try JSONDecoder().decode(Descriptor.self, from: json)
         #expect(descriptor.digest == digest)
         #expect(descriptor.size == 12)
         #expect(descriptor.annotations == ["a": "b"])
         #expect(descriptor.platform == Platform(os: "linux", architecture: "arm64", variant: "v8", osVersion: "1"))
         #expect(descriptor.platform?.description == "linux/arm64/v8")
-        #expect(descriptor.artifactType == "t")
+        #expect(descriptor.artifactType == "application/vnd.example.t")
         #expect(descriptor.urls == ["https://x"])
         #expect(descriptor.data == Data("hi".utf8))
     }
@@ -38,7 +38,7 @@ struct ModelTests {
     }
 
     @Test func malformedManifestGivesOneLineNamingTheField() {
-        let json = Data(#"{"schemaVersion":2,"config":{"mediaType":"a","digest":"sha256:zz","size":1},"layers":[]}"#.utf8)
+        let json = Data(#"{"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:zz","size":1},"layers":[]}"#.utf8)
         let error = #expect(throws: OCIError.self) { try ImageManifest.decode(json) }
         #expect(error?.kind == .malformed)
         #expect(error?.message.contains("config.digest") == true)
@@ -46,7 +46,7 @@ struct ModelTests {
     }
 
     @Test func manifestRequiresSchemaVersion2AndLayers() {
-        let config = #"{"mediaType":"a","digest":"\#(digest)","size":1}"#
+        let config = #"{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\#(digest)","size":1}"#
         #expect(throws: OCIError.self) { try ImageManifest.decode(Data(#"{"schemaVersion":1,"config":\#(config),"layers":[]}"#.utf8)) }
         #expect(throws: OCIError.self) { try ImageManifest.decode(Data(#"{"schemaVersion":2,"config":\#(config)}"#.utf8)) }
         #expect(throws: OCIError.self) { try ImageManifest.decode(Data(#"{"schemaVersion":2,"config":\#(config),"layers":{}}"#.utf8)) }
@@ -85,8 +85,40 @@ struct ModelTests {
         #expect(error?.kind == .unsupported)
     }
 
+    @Test func mediaTypesFollowRFC6838() {
+        for good in [MediaType.ociManifest, MediaType.dockerLayerGzip, "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+                     "text/plain; charset=utf-8", "application/vnd.dev.sigstore.bundle+json;version=0.2", #"a/b; x="quoted \" ok""#,
+                     "a/" + String(repeating: "b", count: 127)] {
+            #expect(MediaType.isWellFormed(good), "\(good)")
+        }
+        for bad in ["", "application", "application/", "/json", "application/json/x", "application/vnd.x\n  ACCEPT", "application/x\u{1B}[2J",
+                    "application/x\u{85}", "application/x\u{2028}", "application/ json", "application/jsön", ".a/b", "a/b;", "a/b; x=",
+                    #"a/b; x="open"#, "a/b; x=\"tab\there\"", "a/" + String(repeating: "b", count: 128)] {
+            #expect(!MediaType.isWellFormed(bad), "\(bad.debugDescription)")
+        }
+    }
+
+    @Test func controlCharactersInMediaTypesMakeDocumentsMalformed() {
+        let layer = #"{"mediaType":"application/vnd.oci.image.layer.v1.tar\n  ACCEPT","digest":"\#(digest)","size":1}"#
+        let config = #"{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\#(digest)","size":1}"#
+        let documents = [
+            #"{"schemaVersion":2,"config":\#(config),"layers":[\#(layer)]}"#,
+            #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json\u001b","config":\#(config),"layers":[]}"#,
+            #"{"schemaVersion":2,"artifactType":"application/x\r","config":\#(config),"layers":[]}"#,
+            #"{"schemaVersion":2,"manifests":[\#(layer)]}"#,
+        ]
+        for document in documents {
+            let error = #expect(throws: OCIError.self, "\(document)") { try ManifestDocument.parse(Data(document.utf8), mediaType: nil) }
+            #expect(error?.kind == .malformed)
+            #expect(error?.message.contains("is not a media type") == true, "\(error?.message ?? "")")
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Descriptor.self, from: descriptorJSON(extra: #","artifactType":"application/x\u2028""#))
+        }
+    }
+
     @Test func descriptorCountIsLimited() {
-        let one = #"{"mediaType":"a","digest":"\#(digest)","size":1}"#
+        let one = #"{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\#(digest)","size":1}"#
         let many = Array(repeating: one, count: OCILimits.maxDescriptors + 1).joined(separator: ",")
         let error = #expect(throws: OCIError.self) { try ImageIndex.decode(Data(#"{"schemaVersion":2,"manifests":[\#(many)]}"#.utf8)) }
         #expect(error?.message.contains("over the limit") == true)

@@ -71,6 +71,36 @@ struct CertificateIdentityTests {
         #expect(throws: FormatError.self) { try ValueMatcher() }
     }
 
+    @Test("Exact values compare UTF-8 bytes, as Go does: canonically equivalent spellings differ")
+    func exactIsBytewise() throws {
+        let precomposed = "https://example.com/caf\u{E9}"
+        let decomposed = "https://example.com/cafe\u{301}"
+        #expect(precomposed == decomposed, "Swift String equality is canonical equivalence")
+        #expect(ValueMatcher.exact(precomposed).matches(precomposed))
+        #expect(!ValueMatcher.exact(precomposed).matches(decomposed))
+        #expect(!(try ValueMatcher(exact: decomposed, regularExpression: "cafe")).matches(precomposed))
+        let summary = CertificateSummary(subjectAlternativeName: "a@example.com", issuer: "https://issuer",
+                                         claims: [.githubWorkflowRef: "refs/heads/\u{C5}"])
+        let identity = CertificateIdentity(subjectAlternativeName: .exact("a@example.com"), issuer: .exact("https://issuer"),
+                                           claims: [.githubWorkflowRef: "refs/heads/A\u{30A}"])
+        #expect(identity.mismatch(summary)?.contains("expected") == true)
+    }
+
+    @Test("Regexps: a value with a line terminator never matches (ICU's $ matches before a final line break, RE2's does not)")
+    func lineTerminatorsNeverMatch() throws {
+        let anchored = try ValueMatcher(regularExpression: "^https://github\\.com/org/repo$")
+        #expect(anchored.matches("https://github.com/org/repo"))
+        for terminator in ["\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"] {
+            #expect(!anchored.matches("https://github.com/org/repo" + terminator), "\(terminator.debugDescription)")
+            #expect(!(try ValueMatcher(regularExpression: "repo")).matches("https://github.com/org/repo" + terminator + "x"))
+        }
+        let summary = CertificateSummary(subjectAlternativeName: "https://github.com/org/repo\n", issuer: "https://issuer", claims: [:])
+        let identity = CertificateIdentity(subjectAlternativeName: anchored, issuer: .exact("https://issuer"))
+        #expect(identity.mismatch(summary)?.contains("line break") == true)
+        // An exact value may hold any bytes, line breaks included.
+        #expect(ValueMatcher.exact("a\nb").matches("a\nb"))
+    }
+
     @Test("Identity mismatches name the field, claims must be equal")
     func mismatches() throws {
         let summary = CertificateSummary(subjectAlternativeName: "a@example.com", issuer: "https://issuer",

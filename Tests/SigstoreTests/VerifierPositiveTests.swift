@@ -93,6 +93,24 @@ struct VerifierPositiveTests {
         }
     }
 
+    @Test("Ed25519 DSSE: a static key verifies pure and prehashed envelopes (cosign 3 signs with Ed25519ph); a certificate only pure")
+    func ed25519PrehashedEnvelopes() throws {
+        let kit = try PrivateSigstore()
+        let key = try KitKeys.generateEd25519()
+        for log in [BundleRecipe.Log.none, .rekorV1] {
+            for scheme in [SignatureScheme.ed25519ph, .ed25519] {
+                let made = try kit.makeBundle(BundleRecipe().signed(by: key).dsse().log(log).envelopeScheme(scheme))
+                let result = KitVerification.verify(made, kit: kit)
+                #expect(result.verified != nil, "\(scheme) \(log): \(String(describing: result.failure))")
+            }
+        }
+        // With a certificate sigstore-go verifies DSSE with pure Ed25519 only.
+        let certified = BundleRecipe().dsse().certificate { $0.key = key }
+        #expect(KitVerification.verify(try kit.makeBundle(certified), kit: kit).verified != nil)
+        let prehashed = KitVerification.verify(try kit.makeBundle(certified.envelopeScheme(.ed25519ph)), kit: kit)
+        #expect(prehashed.failure?.check == .signature, "\(String(describing: prehashed.failure))")
+    }
+
     @Test("Key path without a trusted root: passes on the key and says the log entries were not checked")
     func keyWithoutTrustedRoot() throws {
         let kit = try PrivateSigstore()

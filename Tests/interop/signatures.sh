@@ -195,6 +195,15 @@ for algo in ecdsa-p256 ed25519; do
   "${TOOL[@]}" add-bundle "$T/bundle-$algo" "$D" "$T/oracle.statement" "$sig"
   check "airlock verifies an oracle $algo DSSE bundle referrer (stored as a blob only, as cosign save leaves it)" \
     quiet "$AIRLOCK" verify --key "$T/oracle-$algo.pub" "$T/bundle-$algo:v1"
+  if [ "$algo" = ed25519 ]; then   # cosign 3 signs image bundles with Ed25519ph (FORMATS.md §1.6)
+    cp -R "$ROOT/Fixtures/example-layout" "$T/bundle-ed25519ph"
+    sig=$("${ORACLE[@]}" sign --password-file "$T/pw" --payload "$T/oracle.pae" --ed25519ph "$T/oracle-$algo.key")
+    "${TOOL[@]}" add-bundle "$T/bundle-ed25519ph" "$D" "$T/oracle.statement" "$sig"
+    check "airlock verifies an oracle Ed25519ph DSSE bundle referrer (as cosign 3 signs images)" \
+      quiet "$AIRLOCK" verify --key "$T/oracle-$algo.pub" "$T/bundle-ed25519ph:v1"
+    check "airlock rejects that Ed25519ph bundle with another key (exit 1)" \
+      test "$("$AIRLOCK" verify --key "$T/airlock.pub" "$T/bundle-ed25519ph:v1" >/dev/null 2>&1; echo $?)" -eq 1
+  fi
 done
 "${TOOL[@]}" payload "sha256:$(printf '%064d' 0)" "$REF" > "$T/replay.payload"
 cp -R "$ROOT/Fixtures/example-layout" "$T/replay"

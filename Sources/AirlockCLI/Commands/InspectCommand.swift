@@ -39,7 +39,7 @@ struct InspectCommand: ParsableCommand {
                 : try Inspector().inspect(archive: url, checks: arrival.checks())
         }
         switch outputOptions.output {
-        case .text: print(InspectTree(report: report).text, terminator: "")
+        case .text: Terminal.printLines(InspectTree(report: report).textLines)
         case .json: print(String(decoding: try InspectTree(report: report).json(), as: UTF8.self))
         }
         if !report.reports.isEmpty, let refusal = report.arrivalRefusal {
@@ -56,7 +56,7 @@ struct InspectCommand: ParsableCommand {
 struct InspectTree {
     let report: InspectReport
 
-    var text: String {
+    var textLines: [String] {
         var lines = ["\(report.isArchive ? "tarball" : "layout") \(report.source)"]
         for image in report.images {
             let name = [image.tag, image.descriptor.annotation(AnnotationKey.imageName)].compactMap { $0 }.joined(separator: " ")
@@ -81,7 +81,7 @@ struct InspectTree {
             lines.append("unattached \(entry.name) \(entry.descriptor.mediaType): \(entry.reason)")
         }
         if report.images.isEmpty { lines.append("(no images)") }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     private func describe(_ attachment: Attachment, of image: ImageEntry) -> String {

@@ -31,6 +31,6 @@ struct LayoutTagCommand: ParsableCommand {
         let layout = try OCILayout.open(at: reference.directory)
         let descriptor = try layout.resolve(reference.selector)
         try layout.tag(descriptor.digest, as: name)
-        print("\(reference.path):\(name) -> \(descriptor.digest)")
+        Terminal.printLine("\(reference.path):\(name) -> \(descriptor.digest)")
     }
 }

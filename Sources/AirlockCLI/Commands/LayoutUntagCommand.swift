@@ -19,6 +19,6 @@ struct LayoutUntagCommand: ParsableCommand {
             throw CommandFailure("\(reference) names no tag; write DIR:TAG", status: .usage)
         }
         try OCILayout.open(at: parsed.directory).untag(tag)
-        print("removed \(parsed.path):\(tag)")
+        Terminal.printLine("removed \(parsed.path):\(tag)")
     }
 }

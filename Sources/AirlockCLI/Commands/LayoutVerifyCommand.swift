@@ -28,7 +28,7 @@ struct LayoutVerifyCommand: ParsableCommand {
         let layout = try OCILayout.open(at: URL(fileURLWithPath: directory))
         let result = try LayoutVerifier(layout: layout).verify()
         switch outputOptions.output {
-        case .text: printText(result)
+        case .text: Terminal.printLines(textLines(result))
         case .json: try printJSON(result)
         }
         guard result.passed else {
@@ -39,18 +39,15 @@ struct LayoutVerifyCommand: ParsableCommand {
         }
     }
 
-    private func printText(_ result: LayoutVerification) {
-        for problem in result.problems {
-            print("FAIL \(problem)")
-        }
+    private func textLines(_ result: LayoutVerification) -> [String] {
+        var lines = result.problems.map { "FAIL \($0)" }
         let status = result.passed ? "ok" : "\(result.problems.count) bad"
-        print("layout \(directory): \(status): \(result.blobs.count) blobs (\(result.manifestCount) manifests and indexes, \(result.referrers.count) referrers found by subject), \(result.verifiedBytes) bytes verified")
-        for layer in result.skippedForeignLayers {
-            print("note: foreign layer \(layer.digest) is absent (it has urls)")
-        }
+        lines.append("layout \(directory): \(status): \(result.blobs.count) blobs (\(result.manifestCount) manifests and indexes, \(result.referrers.count) referrers found by subject), \(result.verifiedBytes) bytes verified")
+        lines += result.skippedForeignLayers.map { "note: foreign layer \($0.digest) is absent (it has urls)" }
         if !result.unreachable.isEmpty {
-            print("note: \(result.unreachable.count) stored blobs are not referenced: \(result.unreachable.map(\.relativePath).joined(separator: ", "))")
+            lines.append("note: \(result.unreachable.count) stored blobs are not referenced: \(result.unreachable.map(\.relativePath).joined(separator: ", "))")
         }
+        return lines
     }
 
     private func printJSON(_ result: LayoutVerification) throws {

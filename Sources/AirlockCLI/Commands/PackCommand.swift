@@ -68,7 +68,7 @@ struct PackCommand: ParsableCommand {
         guard !quiet else { return }
         let contents = result.contents
         let skipped = result.skippedBlobCount > 0 ? ", \(result.skippedBlobCount) left out (present at destination)" : ""
-        print("packed \(contents.images.count) image(s), \(contents.attachments.count) signature/attestation/referrer artifact(s), "
+        Terminal.printLine("packed \(contents.images.count) image(s), \(contents.attachments.count) signature/attestation/referrer artifact(s), "
             + "\(contents.trustMaterial.count) trust file(s) and \(contents.blobs.count - result.skippedBlobCount) blob(s) "
             + "(\(ByteCount(result.blobBytes)))\(skipped) into \(output)")
     }

@@ -82,7 +82,7 @@ struct SignCommand: ParsableCommand {
         for group in groups {
             let labels = Dictionary(group.images.map { ($0.descriptor.digest, $0.label) }) { first, _ in first }
             for signed in try signer.sign(group.images.map(\.descriptor), in: group.layout, options: options) {
-                print(Self.describe(signed, label: labels[signed.descriptor.digest]))
+                Terminal.printLine(Self.describe(signed, label: labels[signed.descriptor.digest]))
             }
         }
     }

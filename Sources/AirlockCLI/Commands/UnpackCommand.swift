@@ -56,10 +56,10 @@ struct UnpackCommand: ParsableCommand {
         }
         guard !quiet else { return }
         let verb = result.createdLayout ? "created" : "merged into"
-        print("unpacked \(result.images.count) image(s): \(verb) \(output), \(result.blobsAdded) new blob(s) "
+        Terminal.printLine("unpacked \(result.images.count) image(s): \(verb) \(output), \(result.blobsAdded) new blob(s) "
             + "(\(ByteCount(result.bytesAdded))), \(result.blobsAlreadyPresent) already present, \(result.indexEntriesAdded) index entr\(result.indexEntriesAdded == 1 ? "y" : "ies") added")
         for report in result.reports {
-            print("check \"\(report.check)\": passed for \(report.verdicts.count) image(s)")
+            Terminal.printLine("check \"\(report.check)\": passed for \(report.verdicts.count) image(s)")
         }
     }
 }

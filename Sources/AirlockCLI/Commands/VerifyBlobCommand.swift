@@ -92,7 +92,7 @@ struct VerifyBlobCommand: ParsableCommand {
         let subject = try loadBundle(for: target)
         let report = VerificationReport(verifier.verify(subject, artifact: target, policy: policy), bundle: bundle ?? signature, artifact: artifact)
         switch outputOptions.output {
-        case .text: if report.verified { print(report.textLines.joined(separator: "\n")) }
+        case .text: if report.verified { Terminal.printLines(report.textLines) }
         case .json: print(try VerificationReport.json(report))
         }
         guard report.verified else { throw CommandFailure("verification failed: \(report.failureLine)", status: .rejected) }
@@ -133,13 +133,13 @@ struct VerifyBlobCommand: ParsableCommand {
                 report = VerificationReport(.rejected(VerificationFailure(.bundle, "\(error)")), bundle: pair.bundle, artifact: pair.artifact)
             }
             if outputOptions.output == .text {
-                print(report.verified ? "OK   \(pair.bundle) \(pair.artifact)" : "FAIL \(pair.bundle) \(pair.artifact): \(report.failureLine)")
+                Terminal.printLine(report.verified ? "OK   \(pair.bundle) \(pair.artifact)" : "FAIL \(pair.bundle) \(pair.artifact): \(report.failureLine)")
             }
             reports.append(report)
         }
         let failed = reports.filter { !$0.verified }.count
         switch outputOptions.output {
-        case .text: print("\(reports.count - failed) verified, \(failed) failed")
+        case .text: Terminal.printLine("\(reports.count - failed) verified, \(failed) failed")
         case .json: print(try VerificationReport.json(reports))
         }
         guard failed == 0 else {

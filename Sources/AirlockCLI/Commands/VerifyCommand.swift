@@ -54,7 +54,7 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         switch outputOptions.output {
-        case .text: print(results.map { Self.text($0.label, $0.verification) }.joined(separator: "\n"))
+        case .text: Terminal.printLines(results.flatMap { Self.text($0.label, $0.verification) })
         case .json: print(try VerificationReport.json(Report(results)))
         }
         let failed = results.filter { !$0.verification.passed }
@@ -65,13 +65,13 @@ struct VerifyCommand: ParsableCommand {
 
     // MARK: - Output
 
-    static func text(_ label: String, _ verification: ImageVerification) -> String {
+    static func text(_ label: String, _ verification: ImageVerification) -> [String] {
         var lines = ["\(label) \(verification.digest): \(verification.passed ? "PASS" : "FAIL") \(verification.reason)"]
         for signature in verification.signatures {
             lines.append("  \(signature.accepted ? "ACCEPT" : "REJECT") \(signature.format.rawValue) \(signature.location): \(signature.reason)")
             lines += signature.notes.map { "    note: \($0)" }
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     struct Report: Encodable {

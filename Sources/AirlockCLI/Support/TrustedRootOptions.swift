@@ -15,14 +15,29 @@ struct TrustedRootOptions: ParsableArguments {
     static let sizeLimit = 16 << 20
 
     /// The trusted root given or discovered, or nil when there is none and it is not `required`.
+    ///
+    /// `--trusted-root` that cannot be read is an error. A discovered root is another matter
+    /// when none is required (key-based verification): a stale `SIGSTORE_TRUSTED_ROOT`, several
+    /// cached roots or a corrupt cached one then mean "no root", with a note on stderr, rather
+    /// than a failure of a verification that does not need one.
     func load(required: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrustedRoot? {
-        guard let path = try path ?? Self.discover(environment: environment) else {
-            guard !required else {
-                throw CommandFailure("no trusted root: pass --trusted-root FILE, set SIGSTORE_TRUSTED_ROOT, or copy a cosign TUF cache (~/.sigstore/root, or $TUF_ROOT) to this machine; airlock ships none")
+        if let path { return try Self.read(path) }
+        do {
+            guard let discovered = try Self.discover(environment: environment) else {
+                guard !required else {
+                    throw CommandFailure("no trusted root: pass --trusted-root FILE, set SIGSTORE_TRUSTED_ROOT, or copy a cosign TUF cache (~/.sigstore/root, or $TUF_ROOT) to this machine; airlock ships none")
+                }
+                return nil
             }
+            return try Self.read(discovered)
+        } catch where !required {
+            Terminal.printNotice("airlock: note: no trusted root used (none is needed with keys; log entries are not checked): \(error)")
             return nil
         }
-        let data = try VerificationInputs.document(path, limit: Self.sizeLimit, what: "trusted root")
+    }
+
+    private static func read(_ path: String) throws -> TrustedRoot {
+        let data = try VerificationInputs.document(path, limit: sizeLimit, what: "trusted root")
         do {
             return try TrustedRoot(json: data)
         } catch {

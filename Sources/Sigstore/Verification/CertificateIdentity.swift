@@ -24,7 +24,7 @@ public struct CertificateIdentity: Sendable {
         if let why = issuer.mismatch(summary.issuer, what: "issuer") { return why }
         for (claim, expected) in claims.sorted(by: { $0.key.oid < $1.key.oid }) where !expected.isEmpty {
             let actual = summary.claims[claim]
-            guard actual == expected else {
+            guard let actual, actual.utf8.elementsEqual(expected.utf8) else {
                 return "\(claim.name) (\(claim.oid)) is \(actual.map { "\"\($0)\"" } ?? "absent"), expected \"\(expected)\""
             }
         }
@@ -34,11 +34,24 @@ public struct CertificateIdentity: Sendable {
 
 /// Matches a string exactly, by a regular expression, or both (both must then hold).
 ///
+/// Exact values compare UTF-8 bytes, as Go compares strings (no Unicode normalization: an
+/// `é` written precomposed does not equal `e` + combining accent).
+///
 /// Regular expressions are **unanchored**, as in sigstore-go (Go's `MatchString` finds a
 /// substring): `github.com/org` matches `https://github.com/org-evil/x`. Anchoring with
-/// `^…$` is the caller's job. The syntax is ICU's (`NSRegularExpression`), which agrees with
-/// Go's RE2 on the constructs identity patterns use (classes, groups, alternation, anchors,
-/// quantifiers); RE2 has no backreferences or look-around, so any RE2 pattern means the same.
+/// `^…$` is the caller's job. They run on ICU (`NSRegularExpression`, Unix line separators),
+/// not on Go's RE2, and the two differ; airlock closes the gap where it lets a value match
+/// that RE2 would refuse, and documents the rest:
+/// - A value containing a line terminator (LF, VT, FF, CR, NEL, U+2028, U+2029) never matches
+///   a regular expression: ICU's `$` matches before a final line break (`^a$` matches
+///   `"a\n"`), RE2's only at the very end.
+/// - `\w`, `\d`, `\s`, `\b` and POSIX classes such as `[[:alpha:]]` are Unicode-aware in
+///   ICU and ASCII-only in RE2: `^\w+$` matches `ｏｒｇ` (full-width) here, not in cosign.
+///   Write explicit ASCII classes (`[A-Za-z0-9_]`) in identity patterns.
+/// - `(?i)` uses full Unicode case folding in ICU (`ß` matches `ss`), simple folding in RE2.
+/// - ICU accepts constructs RE2 refuses (backreferences, look-around, possessive and atomic
+///   groups, repetition counts over 1000) and reads `[` inside a class as a nested set and
+///   `&&`/`--` as set operations; RE2-only syntax such as `(?P<name>…)` is refused as invalid.
 public struct ValueMatcher: Sendable, CustomStringConvertible {
     public let exact: String?
     public let pattern: String?
@@ -67,13 +80,15 @@ public struct ValueMatcher: Sendable, CustomStringConvertible {
     }
 
     public func matches(_ value: String) -> Bool {
-        if let exact, exact != value { return false }
+        if let exact, !exact.utf8.elementsEqual(value.utf8) { return false }
         if let expression, !expression.matches(value) { return false }
         return true
     }
 
     func mismatch(_ value: String, what: String) -> String? {
-        matches(value) ? nil : "\(what) \"\(value)\" does not match \(self)"
+        guard !matches(value) else { return nil }
+        let lineBreak = expression != nil && CompiledExpression.hasLineTerminator(value) ? " (it contains a line break, which no regular expression matches)" : ""
+        return "\(what) \"\(value)\" does not match \(self)\(lineBreak)"
     }
 
     public var description: String {
@@ -87,13 +102,19 @@ private final class CompiledExpression: @unchecked Sendable {
 
     init(_ pattern: String) throws(FormatError) {
         do {
-            regex = try NSRegularExpression(pattern: pattern)
+            regex = try NSRegularExpression(pattern: pattern, options: [.useUnixLineSeparators])
         } catch {
             throw FormatError("invalid regular expression \"\(pattern.prefix(100))\"")
         }
     }
 
+    /// False for any value with a line terminator (see `ValueMatcher`), else an unanchored search.
     func matches(_ value: String) -> Bool {
-        regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+        guard !Self.hasLineTerminator(value) else { return false }
+        return regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+    }
+
+    static func hasLineTerminator(_ value: String) -> Bool {
+        value.unicodeScalars.contains { [0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029].contains($0.value) }
     }
 }

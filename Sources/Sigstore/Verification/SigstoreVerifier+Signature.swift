@@ -17,7 +17,7 @@ extension SigstoreVerifier {
         case .dsseEnvelope(let envelope):
             let pae = envelope.pae
             guard let key = keys.first(where: { key in
-                Self.schemes(for: key, dsse: true, staticKey: false).contains { key.isValidSignature(subject.signature, for: pae, scheme: $0) }
+                Self.schemes(for: key, dsse: true, staticKey: subject.leaf == nil).contains { key.isValidSignature(subject.signature, for: pae, scheme: $0) }
             }) else {
                 throw VerificationFailure(.signature, "the DSSE signature does not verify with \(Self.describe(keys, subject))")
             }
@@ -26,16 +26,23 @@ extension SigstoreVerifier {
     }
 
     /// The schemes tried for `key` (§1.6, §8.1): the curve's hash, then SHA-256 for P-384 and
-    /// P-521 (sigstore-go's compatibility verifier for bundles v0.1–v0.3); Ed25519 pure for
-    /// DSSE, prehashed for message signatures — and for static keys pure as well, since cosign
-    /// signs blobs it does not upload with pure Ed25519.
+    /// P-521 (sigstore-go's compatibility verifier for bundles v0.1–v0.3). Ed25519 with a
+    /// certificate follows sigstore-go: pure for DSSE, prehashed for message signatures. A
+    /// static Ed25519 key tries both, since cosign 3 signs image and attestation envelopes
+    /// with Ed25519ph and blobs it does not upload with pure Ed25519.
     static func schemes(for key: PublicKey, dsse: Bool, staticKey: Bool) -> [SignatureScheme] {
         switch key.algorithm {
         case .ecdsaP256: [.ecdsa(.sha256)]
         case .ecdsaP384: [.ecdsa(.sha384), .ecdsa(.sha256)]
         case .ecdsaP521: [.ecdsa(.sha512), .ecdsa(.sha256)]
         case .rsa: [.rsaPKCS1v15(.sha256)]
-        case .ed25519: dsse ? [.ed25519] : staticKey ? [.ed25519ph, .ed25519] : [.ed25519ph]
+        case .ed25519:
+            switch (dsse, staticKey) {
+            case (true, false): [.ed25519]
+            case (false, false): [.ed25519ph]
+            case (true, true): [.ed25519, .ed25519ph]
+            case (false, true): [.ed25519ph, .ed25519]
+            }
         }
     }
 

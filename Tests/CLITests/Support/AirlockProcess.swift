@@ -23,6 +23,13 @@ struct AirlockProcess {
             status != 0 && !timedOut && stderrLines.count == 1 && stderrLines[0].hasPrefix("airlock: error: ")
         }
 
+        /// A usage error: status 64 and exactly one stderr line,
+        /// `airlock: error: <message> (see 'airlock <command> --help')` (`command` empty for the root).
+        func isUsageError(_ command: String) -> Bool {
+            status == 64 && !timedOut && stderrLines.count == 1 && stderrLines[0].hasPrefix("airlock: error: ")
+                && stderrLines[0].hasSuffix(" (see '\((["airlock"] + [command].filter { !$0.isEmpty }).joined(separator: " ")) --help')")
+        }
+
         var description: String { "status \(status)\(timedOut ? " (timed out)" : ""), stderr: \(stderrText)" }
     }
 
