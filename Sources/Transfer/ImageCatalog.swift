@@ -2,37 +2,42 @@ import AirlockCrypto
 import Foundation
 import OCI
 
-/// Finds the images of a layout and what is attached to them (FORMATS.md §3, §4, §5):
-/// - entries tagged with cosign's scheme, `sha256-<hex>.sig` / `.att` / `.sbom` (and the
-///   referrers tag schema `sha256-<hex>`), belong to the manifest `sha256:<hex>`;
-/// - `cosign save`'s `kind=…/sigs` and `…/atts` entries belong to its `kind=…/image` or
-///   `…/imageIndex` entry;
-/// - manifests whose `subject` is an image or one of its platform manifests are referrers,
-///   whether listed in `index.json` or stored only as blobs;
-/// - every other manifest or index entry of `index.json` is an image.
+/// Finds the images of a layout and what is attached to them, by the rules of
+/// `IndexClassification` (FORMATS.md §3, §4, §5): `index.json` entries tagged with cosign's
+/// scheme or annotated `kind=…/sigs`/`…/atts`, and untagged referrers, belong to the image
+/// they name; every other manifest or index entry is an image; an entry that claims to be an
+/// attachment but belongs to no image is unattached. Referrers stored only as blobs (as
+/// `cosign save` leaves them) belong to the image their `subject` names.
 public struct ImageCatalog {
     public let layout: OCILayout
     /// The layout's `index.json` as read.
     public let index: ImageIndex
     /// The image entries, in `index.json` order.
     public let imageEntries: [Descriptor]
+    /// The entries that belong to no image, in `index.json` order.
+    public let unattached: [UnattachedEntry]
     private let listedAttachments: [Digest: [Attachment]]
+    private let listedAttachmentDigests: Set<Digest>
 
     public init(layout: OCILayout) throws {
         self.layout = layout
         index = try layout.readIndex()
-        let savedImage = index.manifests.first { $0.cosignKind == .image || $0.cosignKind == .imageIndex }?.digest
-        var images: [Descriptor] = []
-        var attachments: [Digest: [Attachment]] = [:]
-        for entry in index.manifests {
-            if let attachment = try Self.listedAttachment(entry, savedImage: savedImage, layout: layout) {
-                attachments[attachment.subject, default: []].append(attachment)
-            } else if MediaType.isManifestOrIndex(entry.mediaType), entry.cosignKind != .signatures, entry.cosignKind != .attestations {
-                images.append(entry)
-            }
+        let classification = try IndexClassification(index: index) { try layout.readManifest($0).document }
+        imageEntries = classification.images
+        unattached = classification.unattached
+        listedAttachments = Dictionary(grouping: classification.attachments, by: \.subject)
+        listedAttachmentDigests = Set(classification.attachments.map(\.descriptor.digest))
+    }
+
+    /// Why the layout cannot arrive whatever its signatures, if it cannot: an `index.json`
+    /// entry that belongs to no image (it would be merged unchecked), or, when `checking`, no
+    /// image at all (nothing would be checked). `holder` names the layout in the message.
+    public func arrivalRefusal(checking: Bool, holder: String = "the tarball") -> String? {
+        if let entry = unattached.first {
+            let others = unattached.count > 1 ? " (and \(unattached.count - 1) more)" : ""
+            return "index.json entry \(entry.name) belongs to no image\(others): \(entry.reason)"
         }
-        imageEntries = images
-        listedAttachments = attachments
+        return checking && imageEntries.isEmpty ? "\(holder) holds no image, so no check can pass" : nil
     }
 
     /// Every image of the layout with its platforms and attachments.
@@ -51,7 +56,9 @@ public struct ImageCatalog {
             attachments += listed
             let listedDigests = Set(listed.map(\.descriptor.digest))
             for referrer in try layout.referrers(of: subject) where !listedDigests.contains(referrer.descriptor.digest) {
-                if index.manifests.contains(where: { $0.digest == referrer.descriptor.digest }) { continue }
+                // Listed as an image or as another image's attachment; an unattached entry (a tagged referrer)
+                // still counts here, as a blob, so that pack carries it without its tag.
+                if imageEntries.contains(where: { $0.digest == referrer.descriptor.digest }) || listedAttachmentDigests.contains(referrer.descriptor.digest) { continue }
                 attachments.append(Self.attachment(.referrer, subject: subject, descriptor: referrer.descriptor,
                                                    listed: false, document: referrer.document))
             }
@@ -85,26 +92,7 @@ public struct ImageCatalog {
         return Platform(os: os, architecture: architecture, variant: parsed.variant)
     }
 
-    /// The attachment an `index.json` entry is, if it is one.
-    private static func listedAttachment(_ entry: Descriptor, savedImage: Digest?, layout: OCILayout) throws -> Attachment? {
-        var kind: AttachmentKind?
-        var subject: Digest?
-        if let tag = entry.refName, let scheme = CosignTag(parsing: tag) {
-            (kind, subject) = (scheme.kind, scheme.subject)
-        } else if entry.cosignKind == .signatures || entry.cosignKind == .attestations {
-            kind = entry.cosignKind == .signatures ? .signatures : .attestations
-            subject = savedImage
-        }
-        guard MediaType.isManifestOrIndex(entry.mediaType) else { return nil }
-        let manifest = try layout.readManifest(entry)
-        if kind == nil, let target = manifest.document.subject {
-            (kind, subject) = (.referrer, target.digest)
-        }
-        guard let kind, let subject else { return nil }
-        return attachment(kind, subject: subject, descriptor: entry, listed: true, document: manifest.document)
-    }
-
-    private static func attachment(_ kind: AttachmentKind, subject: Digest, descriptor: Descriptor, listed: Bool,
+    static func attachment(_ kind: AttachmentKind, subject: Digest, descriptor: Descriptor, listed: Bool,
                                    document: ManifestDocument) -> Attachment {
         var predicateTypes: [String] = []
         var layerCount = 0

@@ -9,6 +9,8 @@ public struct InspectReport: Sendable {
     public let source: String
     public let isArchive: Bool
     public let images: [ImageEntry]
+    /// `index.json` entries that belong to no image: `unpack` would refuse the tarball.
+    public let unattached: [UnattachedEntry]
     /// Paths of the trust material under `airlock/` (tarballs only).
     public let trustMaterial: [String]
     /// The tarball's `airlock/contents.json`, if it has one (descriptive only).
@@ -16,6 +18,9 @@ public struct InspectReport: Sendable {
     public let reports: [ArrivalReport]
     /// True when reading stopped before the image layers (airlock tarballs).
     public let stoppedBeforeContent: Bool
+    /// Why `unpack` would refuse the tarball (or the layout as a tarball) before judging its
+    /// images, with the checks given (`ImageCatalog.arrivalRefusal`); nil when it would not.
+    public let arrivalRefusal: String?
 }
 
 /// Reads the images of a tarball without extracting it, or of a layout. In a tarball only the
@@ -54,19 +59,22 @@ public struct Inspector {
         }
         let staged = try stager.stage()
         let layout = try StagedLayoutReview(staged: staged, destination: nil).layout
-        let images = try ImageCatalog(layout: layout).images()
+        let catalog = try ImageCatalog(layout: layout)
+        let images = try catalog.images()
         let trust = staged.airlockFiles.keys.filter { $0 != "contents.json" }.sorted().map { "airlock/\($0)" }
         let offered = ArchiveTrustMaterial(staged: staged)
         let reports = try checks.map { try $0.check(staged: layout, images: images, archiveTrustMaterial: offered) }
-        return InspectReport(source: archive.path, isArchive: true, images: images, trustMaterial: trust, contents: contents,
-                             reports: reports, stoppedBeforeContent: stopped)
+        return InspectReport(source: archive.path, isArchive: true, images: images, unattached: catalog.unattached, trustMaterial: trust, contents: contents,
+                             reports: reports, stoppedBeforeContent: stopped, arrivalRefusal: catalog.arrivalRefusal(checking: !checks.isEmpty))
     }
 
     public func inspect(layout directory: URL, checks: [any ArrivalCheck] = []) throws -> InspectReport {
         let layout = try OCILayout.open(at: directory)
-        let images = try ImageCatalog(layout: layout).images()
+        let catalog = try ImageCatalog(layout: layout)
+        let images = try catalog.images()
         let reports = try checks.map { try $0.check(staged: layout, images: images, archiveTrustMaterial: ArchiveTrustMaterial(files: [:])) }
-        return InspectReport(source: directory.path, isArchive: false, images: images, trustMaterial: [], contents: nil,
-                             reports: reports, stoppedBeforeContent: false)
+        return InspectReport(source: directory.path, isArchive: false, images: images, unattached: catalog.unattached, trustMaterial: [], contents: nil,
+                             reports: reports, stoppedBeforeContent: false,
+                             arrivalRefusal: catalog.arrivalRefusal(checking: !checks.isEmpty, holder: "the layout"))
     }
 }

@@ -73,19 +73,27 @@ struct PackPlan {
         }
     }
 
-    /// The images' `index.json` entries, each followed by its listed attachments. Signature
-    /// and attestation images get their cosign tag (`sha256-<hex>.sig`/`.att`) when they have
-    /// none; with more than one image, cosign `kind` annotations are dropped (cosign would read
-    /// only the first `kind=…/image`), the tags keeping each attachment with its image.
+    /// The images' `index.json` entries, each followed by its listed attachments, so that
+    /// `unpack` finds each attachment with its image (`IndexClassification`): an attachment
+    /// carries its cosign tag (`sha256-<hex>.sig`/`.att`/`.sbom`, or `sha256-<hex>` for a
+    /// referrers index) and no other, a referrer no tag; an image may not carry a cosign tag or
+    /// `kind=…/sigs`/`…/atts`. cosign `kind` annotations are kept only for one image whose
+    /// entry is `kind=…/image` or `…/imageIndex` (cosign would read only the first), the tags
+    /// keeping each attachment with its image otherwise.
     private static func indexEntries(_ images: [SelectedImage]) throws -> [Descriptor] {
-        let severalImages = Set(images.map(\.image.digest)).count > 1
+        let keepKinds = Set(images.map(\.image.digest)).count == 1
+            && images.contains { [.image, .imageIndex].contains($0.image.descriptor.cosignKind) }
         var entries: [Descriptor] = []
         func add(_ original: Descriptor, attachment: Attachment?) throws {
             var entry = original
             var annotations = entry.annotations ?? [:]
-            if severalImages { annotations[AnnotationKey.cosignKind] = nil }
-            if let attachment, annotations[AnnotationKey.refName] == nil, attachment.kind != .referrer {
-                annotations[AnnotationKey.refName] = CosignTag(subject: attachment.subject, kind: attachment.kind).name
+            if !keepKinds { annotations[AnnotationKey.cosignKind] = nil }
+            if let attachment {
+                annotations[AnnotationKey.refName] = attachment.cosignTag
+            } else if let tag = entry.refName, CosignTag(parsing: tag) != nil {
+                throw TransferError(.malformed, "\(entry.digest) is tagged \(tag), cosign's tag for an attachment, not an image: pack the image it belongs to")
+            } else if let kind = entry.cosignKind, kind.isAttachment {
+                throw TransferError(.malformed, "\(entry.digest) is annotated \(AnnotationKey.cosignKind)=\(kind.rawValue), an attachment, not an image: pack the image it belongs to")
             }
             entry.annotations = annotations.isEmpty ? nil : annotations
             if entries.contains(entry) { return }

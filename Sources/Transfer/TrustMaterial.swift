@@ -1,5 +1,6 @@
 import AirlockCrypto
 import Foundation
+import Sigstore
 import Yams
 
 /// Kinds of trust material a tarball can carry under `airlock/`.
@@ -37,39 +38,41 @@ public struct TrustMaterialFile: Sendable, Hashable {
     }
 }
 
-/// A trust-material file read and checked for packing.
+/// A trust-material file read and checked for packing. Only what was validated is archived,
+/// and nothing that looks like a secret: a file containing `PRIVATE KEY` anywhere is refused.
 struct IncludedTrustFile {
     let kind: TrustMaterialKind
     /// Path inside the tarball, e.g. `airlock/keys/cosign.pub`.
     let archivePath: String
+    /// What is archived: for a key, its `PUBLIC KEY` PEM re-encoded from the parsed key; for a
+    /// trusted root or a policy, the file as read once it parsed.
     let data: Data
 
     static let maxBytes = 8 << 20
 
-    /// Reads `file` and checks that it is what its kind says: a PEM public key, a Sigstore
-    /// trusted root (JSON with a `application/vnd.dev.sigstore.trustedroot…` media type),
-    /// or a YAML mapping.
+    /// Reads `file` and checks that it is what its kind says: exactly one PEM block holding a
+    /// public key, a Sigstore trusted root that parses as one, or a YAML mapping.
     init(_ file: TrustMaterialFile) throws {
         kind = file.kind
-        data = try readFile(file.url, limit: Self.maxBytes, what: file.kind.rawValue)
+        let read = try readFile(file.url, limit: Self.maxBytes, what: file.kind.rawValue)
         archivePath = "airlock/\(file.kind.archiveDirectory)/\(Self.archiveName(file.url.lastPathComponent))"
         let path = file.url.path
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(data: read, encoding: .utf8) else {
             throw TransferError(.malformed, "\(file.kind.rawValue) \(path) is not UTF-8 text")
+        }
+        guard !text.contains("PRIVATE KEY") else {
+            throw TransferError(.malformed, "\(file.kind.rawValue) \(path) contains a private key (PRIVATE KEY): it is not packed")
         }
         switch file.kind {
         case .key:
-            do {
-                _ = try PublicKey(pem: text)
-            } catch {
-                throw TransferError(.malformed, "key \(path) is not a PEM public key: \(error)")
-            }
+            data = Data(try Self.publicKey(text, path: path).pem.utf8)
         case .trustedRoot:
-            struct Header: Decodable { let mediaType: String }
-            guard let header = try? JSONDecoder().decode(Header.self, from: data),
-                  header.mediaType.hasPrefix("application/vnd.dev.sigstore.trustedroot") else {
-                throw TransferError(.malformed, "trusted root \(path) is not a Sigstore trusted_root.json (no application/vnd.dev.sigstore.trustedroot mediaType)")
+            do {
+                _ = try TrustedRoot(json: read)
+            } catch {
+                throw TransferError(.malformed, "trusted root \(path) is not a Sigstore trusted_root.json: \(error)")
             }
+            data = read
         case .policy:
             let parsed: Any?
             do {
@@ -80,6 +83,22 @@ struct IncludedTrustFile {
             guard parsed is [AnyHashable: Any] else {
                 throw TransferError(.malformed, "policy \(path) is not a YAML mapping")
             }
+            data = read
+        }
+    }
+
+    /// The public key of a key file holding exactly one PEM block.
+    private static func publicKey(_ text: String, path: String) throws -> PublicKey {
+        do {
+            let blocks = try PEMBlock.parseAll(text)
+            guard blocks.count == 1 else {
+                throw TransferError(.malformed, "key \(path) holds \(blocks.count) PEM blocks; a key file to pack holds exactly one PUBLIC KEY")
+            }
+            return try PublicKey(pem: text)
+        } catch let error as TransferError {
+            throw error
+        } catch {
+            throw TransferError(.malformed, "key \(path) is not a PEM public key: \(error)")
         }
     }
 

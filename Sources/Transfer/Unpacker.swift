@@ -39,8 +39,10 @@ public struct UnpackResult: Sendable {
 /// Unpacks a tarball into a layout, treating every entry as hostile until checked
 /// (`ArchiveEntryPolicy`, `ArchiveEntryReader`). Blobs are hashed while they are written to a
 /// staging area on the destination's file system (`StagingArea`); the staged layout is
-/// reviewed as a whole (`StagedLayoutReview`) and passed to the arrival checks; only then is
-/// it merged: into a new layout by renaming the staging directory into place, into an
+/// reviewed as a whole (`StagedLayoutReview`); every `index.json` entry must be an image or an
+/// attachment of one (`IndexClassification`), so that the arrival checks, which judge the
+/// images, vouch for every entry that is merged; with checks, an archive of no image is
+/// refused. Only then is it merged: into a new layout by renaming the staging directory into place, into an
 /// existing one by renaming the new blobs in and replacing `index.json` atomically under the
 /// layout's writer lock (`IndexMerge`). A failure, or a kill before the merge, leaves the
 /// destination as it was; stale staging areas are removed by the next unpack. Trust material
@@ -63,7 +65,11 @@ public struct Unpacker {
 
         var review = try StagedLayoutReview(staged: staged, destination: existing)
         try review.review()
-        let images = try ImageCatalog(layout: review.layout).images()
+        let catalog = try ImageCatalog(layout: review.layout)
+        if let refusal = catalog.arrivalRefusal(checking: !request.checks.isEmpty) {
+            throw TransferError(.rejected, "\(refusal); nothing was unpacked")
+        }
+        let images = try catalog.images()
         var reports: [ArrivalReport] = []
         let trust = ArchiveTrustMaterial(staged: staged)
         for check in request.checks {

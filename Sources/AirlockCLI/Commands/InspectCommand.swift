@@ -12,8 +12,12 @@ struct InspectCommand: ParsableCommand {
         Prints a tree: images, their platforms, and the signatures, attestations and bundle \
         referrers attached to each (like `cosign tree`). A tarball is not extracted: only its \
         small entries are read, and for an airlock tarball reading stops before the layers.
-        With a check such as --require-signatures, each image's verdict is shown too, and the
-        exit status is 1 when one fails.
+
+        Entries of index.json that belong to no image (an attachment whose image is not \
+        there, that is tagged otherwise or that is not shaped like its kind) are listed as \
+        unattached: unpack refuses such a tarball. \
+        With a check such as --require-signatures, each image's verdict is shown too, and the \
+        exit status is 1 when one fails, when an entry is unattached, or when there is no image.
         """
     )
 
@@ -37,6 +41,9 @@ struct InspectCommand: ParsableCommand {
         switch outputOptions.output {
         case .text: Terminal.printLines(InspectTree(report: report).textLines)
         case .json: print(String(decoding: try InspectTree(report: report).json(), as: UTF8.self))
+        }
+        if !report.reports.isEmpty, let refusal = report.arrivalRefusal {
+            throw CommandFailure(refusal, status: .rejected)
         }
         for check in report.reports where !check.passed {
             let failed = check.verdicts.filter { !$0.passed }.count
@@ -69,6 +76,9 @@ struct InspectTree {
             for (index, path) in report.trustMaterial.enumerated() {
                 lines.append("\(index == report.trustMaterial.count - 1 ? "└──" : "├──") \(path)")
             }
+        }
+        for entry in report.unattached {
+            lines.append("unattached \(entry.name) \(entry.descriptor.mediaType): \(entry.reason)")
         }
         if report.images.isEmpty { lines.append("(no images)") }
         return lines
@@ -106,6 +116,9 @@ struct InspectTree {
                     },
                     verdicts: verdicts(for: image).map { .init(check: $0.check, passed: $0.passed, reason: $0.reason) })
             },
+            unattached: report.unattached.map {
+                .init(digest: $0.descriptor.digest.description, mediaType: $0.descriptor.mediaType, tag: $0.descriptor.refName, reason: $0.reason)
+            },
             trustMaterial: report.trustMaterial)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -123,6 +136,7 @@ struct InspectTree {
             let listedInIndex: Bool
         }
         struct Verdict: Encodable { let check: String; let passed: Bool; let reason: String }
+        struct Unattached: Encodable { let digest: String, mediaType: String, tag: String?, reason: String }
         struct Image: Encodable {
             let digest: String, mediaType: String
             let tag: String?, imageName: String?
@@ -135,6 +149,7 @@ struct InspectTree {
         let kind: String
         let stoppedBeforeContent: Bool
         let images: [Image]
+        let unattached: [Unattached]
         let trustMaterial: [String]
     }
 }

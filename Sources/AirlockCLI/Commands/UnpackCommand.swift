@@ -17,6 +17,14 @@ struct UnpackCommand: ParsableCommand {
         names another manifest is refused unless --force). A failure or a kill leaves LAYOUT \
         as it was.
 
+        Checks judge images, so every index.json entry must be an image or an attachment of \
+        one: a signature, attestation or SBOM image tagged sha256-<hex>.sig/.att/.sbom (or \
+        annotated kind=.../sigs or .../atts beside a kind=.../image entry), or an untagged \
+        referrer whose subject is the image, each shaped like its kind and naming an image \
+        of the tarball or one of its platforms. Any other manifest is an image and is \
+        checked; an attachment that names no such image, carries another tag or has the \
+        wrong shape is refused. With checks, a tarball of no image is refused.
+
         A tarball cannot vouch for itself: the keys, trusted roots and policies under \
         airlock/ in it are not used unless you name them; trust comes from your own.
 
