@@ -16,8 +16,9 @@ public struct PEMBlock: Sendable, Equatable {
         var blocks: [PEMBlock] = []
         var label: String?
         var body = ""
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }) {
-            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
+        // "\r\n" is one Character in Swift, so split on every line break, not on "\n".
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }) {
+            let line = String(rawLine)
             if let open = label {
                 if line.hasPrefix("-----END ") {
                     guard line == "-----END \(open)-----" else {

@@ -61,3 +61,18 @@ import Testing
         #expect(!two.publicKey.isValidSignature(try one.sign(message), for: message, scheme: .ecdsa(.sha256)))
     }
 }
+
+@Suite struct PEMTests {
+    @Test func crlfLineEndingsParseLikeLF() throws {
+        let key = try PrivateKey.generateP256()
+        let crlf = key.publicKey.pem.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try PublicKey(pem: crlf) == key.publicKey)
+        #expect(try PEMBlock.parseAll("notes\r\n" + crlf + "\r\n" + key.publicKey.pem).count == 2)
+    }
+
+    @Test func truncatedBlockIsAnError() throws {
+        let pem = try PrivateKey.generateP256().publicKey.pem
+        let cut = String(pem.prefix(pem.count - 30))
+        #expect(throws: CryptoError.self) { try PEMBlock.parseAll(cut) }
+    }
+}
