@@ -44,15 +44,17 @@ let package = Package(
 
         // Test-only: private keys made directly with OpenSSL in foreign PEM formats (independent of AirlockCrypto).
         .target(name: "KeyFixtures", dependencies: ["COpenSSL"], path: "Tests/KeyFixtures"),
+        // Test-only: seeded mutations of untrusted input (bytes, JSON, PEM) for the fuzz and smoke tests.
+        .target(name: "InputMutation", dependencies: ["AirlockCrypto", "AirlockJSON"], path: "Tests/InputMutation"),
 
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto", "KeyFixtures"]),
         .testTarget(name: "AirlockJSONTests", dependencies: ["AirlockJSON"]),
         .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles"]),
-        .testTarget(name: "OCITests", dependencies: ["OCI", "AirlockJSON", "AirlockCrypto"]),
-        .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockJSON", "AirlockCrypto", "SigstoreTestKit"]),
+        .testTarget(name: "OCITests", dependencies: ["OCI", "AirlockJSON", "AirlockCrypto", "InputMutation"]),
+        .testTarget(name: "SigstoreTests", dependencies: ["Sigstore", "AirlockJSON", "AirlockCrypto", "SigstoreTestKit", "InputMutation"]),
         .testTarget(name: "CosignTests", dependencies: ["Cosign", "AirlockJSON", "OCI", "Sigstore", "AirlockCrypto", "SigstoreTestKit"]),
-        .testTarget(name: "TransferTests", dependencies: ["Transfer", "OCI", "Cosign", "AirlockCrypto"]),
-        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "SigstoreTestKit", "KeyFixtures"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "OCI", "Cosign", "AirlockCrypto", "InputMutation"]),
+        .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "SigstoreTestKit", "KeyFixtures", "InputMutation"]),
 
         // Benchmark input: writes N bundles of a private Sigstore and its trusted root (Tests/bench/verify-blob.sh).
         .executableTarget(name: "KitBundles", dependencies: ["AirlockCrypto", "AirlockJSON", "Sigstore", "SigstoreTestKit"], path: "Tests/bench/KitBundles"),

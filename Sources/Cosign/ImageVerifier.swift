@@ -23,9 +23,17 @@ public struct ImageVerifier: Sendable {
         self.policy = policy
     }
 
-    /// Verifies every signature of the image with `digest` that `catalog` holds.
+    /// Verifies every signature of the image with `digest` that `catalog` holds. The image's
+    /// manifest (or index) must be in the layout and hash to `digest`: signatures vouch for a
+    /// digest, so an image whose stored manifest is not that digest's content never passes.
     public func verify(_ digest: Digest, in catalog: SignatureCatalog) -> ImageVerification {
         let checks = catalog.signatures(of: digest).map { check($0, imageDigest: digest, catalog: catalog) }
+        do {
+            _ = try catalog.layout.readBlob(digest, limit: OCILimits.maxManifestBytes)
+        } catch {
+            return ImageVerification(digest: digest, signatures: checks, passed: false,
+                                     reason: "the image in the layout is not the signed manifest: \(error)")
+        }
         let (passed, reason) = verdict(checks, digest: digest)
         return ImageVerification(digest: digest, signatures: checks, passed: passed, reason: reason)
     }

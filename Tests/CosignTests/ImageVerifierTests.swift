@@ -47,6 +47,22 @@ struct ImageVerifierTests {
         #expect(result.signatures.allSatisfy { $0.accepted && $0.key?.id == trusted.id })
     }
 
+    @Test func anImageWhoseStoredManifestIsNotTheSignedDigestFails() throws {
+        let store = try TestLayout()
+        let image = try store.addImage("app")
+        try ImageSigner(key: key).sign([image], in: store.layout, options: SigningOptions())
+        let path = store.layout.blobURL(image.digest)
+        var manifest = try Data(contentsOf: path)
+        manifest[manifest.count / 2] ^= 0x01
+        try manifest.write(to: path)
+        let corrupt = try verify(image.digest, in: store, with: keyVerifier([trusted]))
+        #expect(!corrupt.passed)
+        #expect(corrupt.reason.hasPrefix("the image in the layout is not the signed manifest: \(image.digest) digest mismatch"))
+        #expect(corrupt.signatures.allSatisfy { $0.accepted }, "the signatures themselves still verify")
+        try FileManager.default.removeItem(at: path)
+        #expect(try verify(image.digest, in: store, with: keyVerifier([trusted])).reason.hasSuffix("\(image.digest) missing"))
+    }
+
     @Test func anAttestationBundleIsNotASignature() throws {
         let store = try TestLayout()
         let image = try store.addImage("app")

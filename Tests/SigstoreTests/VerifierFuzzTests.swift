@@ -2,11 +2,13 @@ import AirlockJSON
 import AirlockCrypto
 import Foundation
 import Sigstore
+import InputMutation
 import SigstoreTestKit
 import Testing
 
-/// Mutates kit bundles (bit flips in the text and in decoded bytes, truncation, deleted and
-/// duplicated members, huge numbers) with a fixed seed: nothing crashes, and no bundle whose
+/// Mutates kit bundles (`Mutation.json`: bit flips in the text and in decoded bytes, truncation,
+/// deleted, duplicated and retyped members, huge numbers, deep nesting, long strings, invalid
+/// UTF-8) with a fixed seed: nothing crashes, and no bundle whose
 /// signed or verified content changed is accepted. Unsigned fields (the key hint, a DSSE key
 /// ID, chain certificates after the leaf, Rekor v2 fields the verifier rebuilds or ignores) and
 /// removed optional evidence may pass or fail.
@@ -53,7 +55,7 @@ struct VerifierFuzzTests {
         var unparsable = 0, rejected = 0, acceptedUnsigned = 0
         for iteration in 0..<Self.cases {
             let base = bases[iteration % bases.count]
-            let (json, mutation) = JSONMutator.mutate(base.made.json, using: &random)
+            let (json, mutation) = Mutation.json(base.made.json, using: &random)
             guard let mutated = try? SigstoreBundle(json: json) else {
                 unparsable += 1
                 continue
@@ -85,148 +87,6 @@ struct VerifierFuzzTests {
         dsse.bundle.content = .dsseEnvelope(envelope)
         #expect(KitVerification.verify(dsse, kit: kit).verified != nil)
         #expect(SignedContent.changes(from: try kit.makeBundle().bundle, to: keyed.bundle).contains("signature"))
-    }
-}
-
-/// A deterministic generator (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// One mutation of bundle JSON.
-enum JSONMutator {
-    static let hugeNumbers = ["9223372036854775807", "9223372036854775808", "-1", "1e400", "18446744073709551616",
-                              "0", "99999999999999999999999999", "-9223372036854775808", "4294967296"]
-
-    static func mutate(_ json: Data, using random: inout SplitMix64) -> (Data, String) {
-        switch random.next() % 8 {
-        case 0:
-            var copy = json
-            let index = Int(random.next() % UInt64(copy.count))
-            copy[index] ^= UInt8(1) << (random.next() % 8)
-            return (copy, "text bit flip at byte \(index)")
-        case 1:
-            let length = Int(random.next() % UInt64(json.count))
-            return (json.prefix(length), "truncation to \(length) bytes")
-        default:
-            guard let value = try? JSONValue.parse(json) else { return (json, "none") }
-            let paths = value.leafAndMemberPaths()
-            let path = paths[Int(random.next() % UInt64(paths.count))]
-            let (mutated, description) = structural(value, at: path, decodedBitFlip: random.next() % 3 != 0, using: &random)
-            return (mutated.serialized(), description)
-        }
-    }
-
-    private static func structural(_ value: JSONValue, at path: [PathStep], decodedBitFlip: Bool,
-                                   using random: inout SplitMix64) -> (JSONValue, String) {
-        let name = path.map(\.description).joined(separator: ".")
-        switch decodedBitFlip ? 3 : random.next() % 3 {
-        case 0:
-            return (value.removing(path), "deleted \(name)")
-        case 1:
-            return (value.duplicating(path), "duplicated \(name)")
-        case 2:
-            let huge = hugeNumbers[Int(random.next() % UInt64(hugeNumbers.count))]
-            let replacement: JSONValue = random.next() % 2 == 0 ? .number(JSONNumber(text: huge) ?? JSONNumber(Int64(0))) : .string(huge)
-            return (value.replacing(path) { _ in replacement }, "\(name) = \(huge)")
-        default:
-            let bit = random.next()
-            return (value.replacing(path) { leaf in
-                guard case .string(let text) = leaf else { return leaf }
-                if let bytes = Base64.decodeLenient(text), !bytes.isEmpty {
-                    var flipped = bytes
-                    let index = Int(bit % UInt64(bytes.count * 8))
-                    flipped[index / 8] ^= UInt8(1) << UInt8(index % 8)
-                    return .string(Base64.encode(flipped))
-                }
-                var scalars = Array(text.unicodeScalars)
-                guard !scalars.isEmpty, let changed = Unicode.Scalar(scalars[Int(bit % UInt64(scalars.count))].value ^ 1) else { return leaf }
-                scalars[Int(bit % UInt64(scalars.count))] = changed
-                return .string(String(String.UnicodeScalarView(scalars)))
-            }, "decoded bit flip in \(name)")
-        }
-    }
-}
-
-/// A step into a JSON document: an object member or an array element.
-enum PathStep: CustomStringConvertible {
-    case member(String)
-    case element(Int)
-
-    var description: String {
-        switch self {
-        case .member(let key): key
-        case .element(let index): "[\(index)]"
-        }
-    }
-}
-
-extension JSONValue {
-    /// Every path to a member or element, depth first.
-    func leafAndMemberPaths(prefix: [PathStep] = []) -> [[PathStep]] {
-        switch self {
-        case .object(let members):
-            return members.flatMap { [prefix + [.member($0.key)]] + $0.value.leafAndMemberPaths(prefix: prefix + [.member($0.key)]) }
-        case .array(let elements):
-            return elements.enumerated().flatMap { [prefix + [.element($0.offset)]] + $0.element.leafAndMemberPaths(prefix: prefix + [.element($0.offset)]) }
-        default:
-            return []
-        }
-    }
-
-    func replacing(_ path: [PathStep], with change: (JSONValue) -> JSONValue) -> JSONValue {
-        guard let step = path.first else { return change(self) }
-        let rest = Array(path.dropFirst())
-        switch (self, step) {
-        case (.object(let members), .member(let key)):
-            return .object(members.map { $0.key == key ? (key: $0.key, value: $0.value.replacing(rest, with: change)) : $0 })
-        case (.array(let elements), .element(let index)):
-            return .array(elements.enumerated().map { $0.offset == index ? $0.element.replacing(rest, with: change) : $0.element })
-        default:
-            return self
-        }
-    }
-
-    func removing(_ path: [PathStep]) -> JSONValue {
-        editContainer(path) { members, elements, step in
-            switch step {
-            case .member(let key): members?.removeAll { $0.key == key }
-            case .element(let index): if let count = elements?.count, index < count { elements?.remove(at: index) }
-            }
-        }
-    }
-
-    func duplicating(_ path: [PathStep]) -> JSONValue {
-        editContainer(path) { members, elements, step in
-            switch step {
-            case .member(let key): if let member = members?.first(where: { $0.key == key }) { members?.append(member) }
-            case .element(let index): if let count = elements?.count, index < count, let element = elements?[index] { elements?.append(element) }
-            }
-        }
-    }
-
-    /// Applies `edit` to the object members or array elements that hold the last step of `path`.
-    private func editContainer(_ path: [PathStep],
-                               _ edit: (inout [(key: String, value: JSONValue)]?, inout [JSONValue]?, PathStep) -> Void) -> JSONValue {
-        guard let last = path.last else { return self }
-        return replacing(Array(path.dropLast())) { container in
-            var members = container.objectValue
-            var elements = container.arrayValue
-            edit(&members, &elements, last)
-            if let members { return .object(members) }
-            if let elements { return .array(elements) }
-            return container
-        }
     }
 }
 
