@@ -12,6 +12,8 @@ struct AirlockProcess {
         let stdout: Data
         let stderr: Data
         let timedOut: Bool
+        /// Killed by a signal (`status` is then the signal number).
+        var signaled = false
 
         var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
         var stderrText: String { String(decoding: stderr, as: UTF8.self) }
@@ -30,7 +32,9 @@ struct AirlockProcess {
                 && stderrLines[0].hasSuffix(" (see '\((["airlock"] + [command].filter { !$0.isEmpty }).joined(separator: " ")) --help')")
         }
 
-        var description: String { "status \(status)\(timedOut ? " (timed out)" : ""), stderr: \(stderrText)" }
+        var description: String {
+            "\(signaled ? "signal" : "status") \(status)\(timedOut ? " (timed out)" : ""), stderr: \(stderrText.prefix(2000))"
+        }
     }
 
     static let packageRoot = URL(fileURLWithPath: #filePath)
@@ -83,7 +87,8 @@ struct AirlockProcess {
             finished.wait()
         }
         return Result(status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-                      stderr: try Data(contentsOf: errURL), timedOut: timedOut)
+                      stderr: try Data(contentsOf: errURL), timedOut: timedOut,
+                      signaled: !timedOut && process.terminationReason == .uncaughtSignal)
     }
 }
 
