@@ -74,13 +74,15 @@ struct IncludedTrustFile {
             }
             data = read
         case .policy:
-            let parsed: Any?
+            // Composed, not loaded: loading expands aliases, and nested aliases to aliases (a
+            // "billion laughs" document of a few hundred bytes) would never finish.
+            let root: Node?
             do {
-                parsed = try Yams.load(yaml: text)
+                root = try Yams.compose(yaml: text)
             } catch {
                 throw TransferError(.malformed, "policy \(path) is not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
             }
-            guard parsed is [AnyHashable: Any] else {
+            guard root?.mapping != nil else {
                 throw TransferError(.malformed, "policy \(path) is not a YAML mapping")
             }
             data = read

@@ -260,6 +260,21 @@ import Testing
         #expect(throws: TransferError.self) { try pack([fixture.url.path], to: directory.path("bad.tar"), trust: [trust[0]]) }
     }
 
+    @Test func aPolicyOfNestedAliasesIsCheckedWithoutExpandingThem() throws {
+        let directory = try TestDirectory()
+        let fixture = try LayoutFixture(at: directory.path("source"))
+        try fixture.addImage(tag: "v1", seed: 4)
+        // Nine levels of ten aliases each: 10^9 nodes once expanded, a few hundred bytes as written.
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...8 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        let policy = directory.path("laughs.yaml")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: policy)
+        let packed = try pack([fixture.url.path], to: directory.path("out.tar"), trust: [TrustMaterialFile(kind: .policy, url: policy)])
+        #expect(packed.contents.trustMaterial.map(\.path) == ["airlock/policies/laughs.yaml"])
+    }
+
     @Test func requiredSignaturesAndFailedChecksLeaveTheDestinationAlone() throws {
         let directory = try TestDirectory()
         let unsigned = try LayoutFixture(at: directory.path("unsigned"))
