@@ -90,12 +90,14 @@ public struct SimpleSigningPayload: Sendable, Equatable {
 }
 
 /// The `-a key=value` requirement of `cosign verify`: each key present with an equal string
-/// (Go `interface{}` equality: the string `"1"` is not the number `1`).
+/// (Go `interface{}` equality: the string `"1"` is not the number `1`). Keys compare as Go
+/// compares them, scalar by scalar: Swift's `==` would take a signed `\u{212A}ind` (KELVIN
+/// SIGN) for a required `Kind`, canonically equivalent but a different key.
 enum AnnotationRequirement {
     static func check(_ required: [String: String], in members: [(key: String, value: JSONValue)]?,
                       where place: String) throws(CosignError) {
         for (key, expected) in required.sorted(by: { $0.key < $1.key }) {
-            guard let found = members?.first(where: { $0.key == key })?.value else {
+            guard let found = members?.first(where: { $0.key.unicodeScalars.elementsEqual(key.unicodeScalars) })?.value else {
                 throw CosignError("annotation \(key)=\(expected) is required but \(place) lack \(key)")
             }
             guard found == .string(expected) else {

@@ -58,6 +58,15 @@ struct SimpleSigningPayloadTests {
         }
     }
 
+    @Test func aRequiredKeyMatchesOnlyTheSameScalars() throws {
+        // U+212A KELVIN SIGN is canonically equivalent to "K": equal for Swift's ==, not for Go.
+        let payload = SimpleSigningPayload(dockerReference: "r.example/a", manifestDigest: digest, annotations: ["\u{212A}ind": "x"])
+        #expect(throws: CosignError("annotation Kind=x is required but the payload's optional annotations lack Kind")) {
+            try payload.checkClaims(imageDigest: digest, requiredAnnotations: ["Kind": "x"])
+        }
+        try payload.checkClaims(imageDigest: digest, requiredAnnotations: ["\u{212A}ind": "x"])
+    }
+
     @Test func aNumberIsNotTheStringOfItsDigits() throws {
         let text = #"{"critical":{"identity":{"docker-reference":"r/a"},"image":{"docker-manifest-digest":"\#(digest)"},"type":"cosign container image signature"},"optional":{"n":1}}"#
         let payload = try SimpleSigningPayload(json: Data(text.utf8))
