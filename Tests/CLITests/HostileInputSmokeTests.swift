@@ -103,6 +103,17 @@ struct HostileInputSmokeTests {
             }
         }
         cases += try detachedCases(key: key, in: scratch, random: &random)
+        // One batch of mutated kit bundles: a directory of NAME.sigstore.json beside NAME.
+        let batch = scratch.url.appendingPathComponent("batch")
+        try FileManager.default.createDirectory(at: batch, withIntermediateDirectories: true)
+        let made = try kit.makeBundle()
+        for number in 0..<20 {
+            try made.artifact.write(to: batch.appendingPathComponent("a\(number)"))
+            try Mutation.json(made.json, using: &random).0.write(to: batch.appendingPathComponent("a\(number).sigstore.json"))
+        }
+        cases.append(SmokeCase(label: "verify-blob --batch of 20 mutated bundles",
+                               arguments: ["verify-blob"] + Self.keyless + ["--trusted-root", scratch.path("message.root"), "--batch", batch.path],
+                               environment: environment))
         let statuses = SmokeRun.run(cases)
         print("hostile verify-blob: \(cases.count) runs, statuses \(statuses.sorted { $0.key < $1.key })")
     }

@@ -8,7 +8,7 @@ import SigstoreTestKit
 import Testing
 
 /// Seeded mutations of signed layouts and of tarballs, run through the built binary
-/// (`verify`, `layout verify`, `unpack`, `inspect`): every outcome obeys the rules of hostile
+/// (`verify`, `layout verify`, `inspect`, `unpack`, `pack` from a tarball): every outcome obeys the rules of hostile
 /// input (`SmokeRun`), and no mutation of signed content passes verification.
 @Suite("Hostile layouts and tarballs")
 struct HostileLayoutSmokeTests {
@@ -144,11 +144,15 @@ struct HostileLayoutSmokeTests {
                                    environment: environment, judge: { result in
                 result.status != 0 || layoutRule ? nil : "layout verify passed over a corrupt reachable blob"
             }))
+            if number % 3 == 0 {
+                cases.append(SmokeCase(label: "inspect \(base.name) \(what)", arguments: ["inspect", directory.path] + output
+                    + (number % 2 == 0 ? base.verifyArguments : []), environment: environment))
+            }
         }
         return cases
     }
 
-    @Test("Mutated signed layouts: verify and layout verify")
+    @Test("Mutated signed layouts: verify, layout verify and inspect")
     func layouts() throws {
         let scratch = try ScratchDirectory()
         var random = SplitMix64(seed: Self.seed)
@@ -162,7 +166,7 @@ struct HostileLayoutSmokeTests {
 
     // MARK: - Tarballs
 
-    @Test("Mutated tarballs (plain, gzip, zstd): unpack and inspect")
+    @Test("Mutated tarballs (plain, gzip, zstd): unpack, inspect and pack")
     func tarballs() throws {
         let scratch = try ScratchDirectory()
         let environment = SmokeRun.quietEnvironment(home: scratch.path("home"))
@@ -184,7 +188,10 @@ struct HostileLayoutSmokeTests {
             let input = scratch.path("\(number)-\(tarball.name)")
             try bytes.write(to: URL(fileURLWithPath: input))
             let label = "\(tarball.name) \(mutation)"
-            if number % 2 == 0 {
+            if number % 5 == 4 {
+                cases.append(SmokeCase(label: "pack \(label)", arguments: ["pack", "--quiet", "-o", scratch.path("\(number)-repacked.tar"), input],
+                                       environment: environment))
+            } else if number % 2 == 0 {
                 let output = scratch.path("\(number)-out")
                 cases.append(SmokeCase(label: "unpack \(label)", arguments: ["unpack", input, "-o", output, "--key", SigningFixture.examplePub],
                                        environment: environment, judge: { result in

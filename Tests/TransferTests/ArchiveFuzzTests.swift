@@ -48,4 +48,23 @@ struct ArchiveFuzzTests {
         }
         #expect(read > 0)
     }
+
+    @Test("Classic docker save archives with a mutated manifest.json as pack sources: no trap")
+    func mutatedDockerSave() throws {
+        let directory = try TestDirectory()
+        var random = SplitMix64(seed: Self.seed ^ 0x444F434B)
+        var packed = 0
+        for number in 0..<Self.iterations / 4 {
+            let tar = try ArchiveSourceTests.dockerSave(layerA: Data("a".utf8), layerB: Data("b".utf8)) { Mutation.json($0, using: &random).0 }
+            let input = directory.path("docker.tar")
+            try tar.write(to: input)
+            let reference = input.path + random.pick(["", ":1.0", ":2.0", ":latest"])
+            let output = directory.path("out-\(number).tar")
+            if (try? Packer().pack(PackRequest(images: [try LayoutReference(parsing: reference)], output: output, compression: .none))) != nil {
+                packed += 1
+                try? FileManager.default.removeItem(at: output)
+            }
+        }
+        #expect(packed > 0)
+    }
 }

@@ -18,8 +18,9 @@ import Testing
     }
 
     /// A classic `docker save` archive of two images sharing a layer, the shared layer of
-    /// the second written as a symlink to the first's, as docker does.
-    static func dockerSave(layerA: Data, layerB: Data) throws -> TarFixture {
+    /// the second written as a symlink to the first's, as docker does; `editManifest` may
+    /// change its `manifest.json`.
+    static func dockerSave(layerA: Data, layerB: Data, editManifest: (Data) -> Data = { $0 }) throws -> TarFixture {
         let idA = String(repeating: "a", count: 64), idB = String(repeating: "b", count: 64), idC = String(repeating: "c", count: 64)
         func config(_ layers: [Data]) -> Data {
             let diffs = layers.map { "\"\(Digest.of($0))\"" }.joined(separator: ",")
@@ -41,7 +42,7 @@ import Testing
         tar.add("\(idC)/layer.tar", type: .symbolicLink, link: "../\(idA)/layer.tar")
         tar.add("\(Digest.of(configOne).hex).json", configOne)
         tar.add("\(Digest.of(configTwo).hex).json", configTwo)
-        tar.addFile("manifest.json", manifest)
+        tar.add("manifest.json", editManifest(Data(manifest.utf8)))
         tar.addFile("repositories", #"{"example.com/one":{"1.0":"x"}}"#)
         tar.end()
         return tar
