@@ -68,7 +68,7 @@ struct HostileInputSmokeTests {
         let environment = SmokeRun.quietEnvironment(home: scratch.path("home"))
         let kit = try PrivateSigstore()
         let key = try PrivateKey.generateP256()
-        var random = SplitMix64(seed: Self.seed)
+        var random = SmokeRun.random(Self.seed)
         var cases: [SmokeCase] = []
         for base in try Self.bases(kit: kit, key: key, in: scratch) {
             let original = try SigstoreBundle(json: base.bundle)
@@ -77,7 +77,7 @@ struct HostileInputSmokeTests {
             let intact = ["--bundle", scratch.path("\(base.name).bundle"), "--trusted-root", scratch.path("\(base.name).root")]
             cases.append(SmokeCase(label: "verify-blob \(base.name) unmutated", arguments: ["verify-blob"] + base.signer + intact + [base.artifact],
                                    environment: environment, judge: { $0.status == 0 ? nil : "the unmutated bundle must verify" }))
-            for number in 0..<14 {
+            for number in 0..<14 * SmokeRun.scale {
                 let file = scratch.path("\(base.name)-\(number)")
                 let output = number % 3 == 0 ? ["--output", "json"] : []
                 if number % 4 == 3 {
@@ -144,7 +144,7 @@ struct HostileInputSmokeTests {
             SmokeCase(label: "verify-blob --signature unmutated", arguments: arguments, environment: environment,
                       judge: { $0.status == 0 ? nil : "the unmutated signature must verify" })
         }
-        for number in 0..<16 {
+        for number in 0..<16 * SmokeRun.scale {
             let file = scratch.path("detached-\(number)")
             if number % 2 == 0 {
                 let (bytes, mutation) = Mutation.bytes(Data(Base64.encode(signature).utf8), using: &random)
@@ -176,10 +176,10 @@ struct HostileInputSmokeTests {
         let publicKey = try String(contentsOfFile: SigningFixture.examplePub, encoding: .utf8)
         let imports = [try FixtureKey(.ec(curve: "P-256")).pkcs8PEM, try FixtureKey(.ec(curve: "P-384")).traditionalPEM,
                        try FixtureKey(.rsa(bits: 2048)).traditionalPEM, try FixtureKey(.ed25519).pkcs8PEM]
-        var random = SplitMix64(seed: Self.seed ^ 0x4B4559)
+        var random = SmokeRun.random(Self.seed ^ 0x4B4559)
         var cases = [SmokeCase(label: "public-key unmutated", arguments: ["public-key", "--key", SigningFixture.exampleKey],
                                environment: environment, judge: { $0.stdoutText == publicKey ? nil : "the example key must give its public key" })]
-        for number in 0..<40 {
+        for number in 0..<40 * SmokeRun.scale {
             let file = scratch.path("key-\(number)")
             if number % 3 != 2 {
                 let (bytes, mutation) = Mutation.pem(cosignKey, using: &random)
@@ -212,9 +212,9 @@ struct HostileInputSmokeTests {
             ("--ctlog-key", kit.ctLogKey.publicKey.pem, nil),
             ("--tsa-chain", kit.timestampAuthority.certificate.pem + kit.timestampAuthorityRoot.pem, nil),
         ]
-        var random = SplitMix64(seed: Self.seed ^ 0x524F4F54)
+        var random = SmokeRun.random(Self.seed ^ 0x524F4F54)
         var cases: [SmokeCase] = []
-        for number in 0..<25 {
+        for number in 0..<25 * SmokeRun.scale {
             let input = inputs[number % inputs.count]
             let (bytes, mutation) = Mutation.pem(input.pem, using: &random)
             let file = scratch.path("pem-\(number)")

@@ -155,10 +155,10 @@ struct HostileLayoutSmokeTests {
     @Test("Mutated signed layouts: verify, layout verify and inspect")
     func layouts() throws {
         let scratch = try ScratchDirectory()
-        var random = SplitMix64(seed: Self.seed)
+        var random = SmokeRun.random(Self.seed)
         var cases: [SmokeCase] = []
         for base in [try Self.legacyBase(), try Self.bundleBase(keyless: false), try Self.bundleBase(keyless: true)] {
-            cases += try Self.cases(base, count: Self.casesPerBase, in: scratch, random: &random)
+            cases += try Self.cases(base, count: Self.casesPerBase * SmokeRun.scale, in: scratch, random: &random)
         }
         let statuses = SmokeRun.run(cases)
         print("hostile layouts: \(cases.count) runs, statuses \(statuses.sorted { $0.key < $1.key })")
@@ -177,11 +177,11 @@ struct HostileLayoutSmokeTests {
             try #require(try AirlockProcess.run(["pack", "--quiet", "-o", scratch.path(name), base.fixture.path + ":v1"]).status == 0)
             tarballs.append((name, try scratch.contents(name)))
         }
-        var random = SplitMix64(seed: Self.seed ^ 0x544152)
+        var random = SmokeRun.random(Self.seed ^ 0x544152)
         var cases = [SmokeCase(label: "unpack unmutated", arguments: ["unpack", scratch.path("image.tar"), "-o", scratch.path("intact"),
                                                                        "--key", SigningFixture.examplePub],
                                environment: environment, judge: { $0.status == 0 ? nil : "the unmutated tarball must unpack" })]
-        for number in 0..<Self.tarballCases {
+        for number in 0..<Self.tarballCases * SmokeRun.scale {
             let tarball = random.pick(tarballs)
             let (bytes, mutation) = tarball.name == "image.tar" && random.below(2) == 0
                 ? Mutation.tarHeader(tarball.bytes, using: &random) : Mutation.bytes(tarball.bytes, using: &random)

@@ -1,4 +1,5 @@
 import Foundation
+import InputMutation
 import Testing
 
 /// One run of the built binary on a mutated input, and what its outcome must satisfy besides
@@ -21,6 +22,12 @@ enum SmokeRun {
     static let trapMarkers = ["Fatal error", "Illegal instruction", "Stack dump", "Current stack trace", "Segmentation fault"]
     /// A hostile input gets this long before the run counts as a hang.
     static let timeout: TimeInterval = 30
+    /// For a long campaign: `AIRLOCK_SMOKE_SCALE` multiplies the number of cases and
+    /// `AIRLOCK_SMOKE_SEED` changes the mutations.
+    static let scale = ProcessInfo.processInfo.environment["AIRLOCK_SMOKE_SCALE"].flatMap(Int.init) ?? 1
+    static func random(_ seed: UInt64) -> SplitMix64 {
+        SplitMix64(seed: seed ^ (ProcessInfo.processInfo.environment["AIRLOCK_SMOKE_SEED"].flatMap(UInt64.init) ?? 0))
+    }
 
     /// Environment for every run: no trusted root found by discovery, no note line about one.
     static func quietEnvironment(home: String) -> [String: String] {
