@@ -34,10 +34,9 @@ enum SmokeRun {
         ["HOME": home, "SIGSTORE_TRUSTED_ROOT": "", "TUF_ROOT": ""]
     }
 
-    /// Runs `cases` concurrently (as many at a time as there are cores) and records an issue
-    /// for each breach; returns how many runs ended with each status.
-    @discardableResult
-    static func run(_ cases: [SmokeCase]) -> [Int32: Int] {
+    /// Runs `cases` concurrently (as many at a time as there are cores), records an issue for
+    /// each breach, and prints how many runs ended with each status after `name`.
+    static func run(_ cases: [SmokeCase], name: String) {
         let outcomes = Outcomes(count: cases.count)
         DispatchQueue.concurrentPerform(iterations: cases.count) { position in
             let smoke = cases[position]
@@ -59,7 +58,7 @@ enum SmokeRun {
                 Issue.record("\(smoke.label): not run")
             }
         }
-        return statuses
+        print("\(name): \(cases.count) runs, exit statuses \(statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))")
     }
 
     /// The rule of hostile input a result breaks, or nil.
