@@ -6,9 +6,9 @@ import Foundation
 /// the caller read straight into the next buffer (no copy) and then use those same bytes
 /// (e.g. write them) while they are hashed: what is hashed is exactly what the caller uses.
 /// Call `finish()` once, or `cancel()` on failure (releasing the hasher also stops the
-/// worker). The digest is the same either way; only
-/// where the hashing runs differs. Not shareable between threads (the worker is internal).
-public final class StreamHasher: @unchecked Sendable {
+/// worker). The digest is the same either way; only where the hashing runs differs. Used
+/// from one thread (the worker is internal).
+public final class StreamHasher {
     /// Streams at least this long are worth hashing on a second thread.
     public static let backgroundThreshold: Int64 = 8 << 20
     /// The largest chunk `fill` hands out.
