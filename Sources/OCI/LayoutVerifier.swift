@@ -7,7 +7,8 @@ import Foundation
 /// have its descriptor's size and hash to its digest; manifests and indexes must parse.
 ///
 /// Blobs are re-hashed in constant memory (streamed in 1 MiB buffers), several at once on
-/// `parallelism` threads, largest first. Stored blobs that nothing reaches are reported as
+/// `parallelism` threads, largest first; a large blob whose hashing would leave threads idle
+/// (nothing big left for them) is read and hashed on two threads instead. Stored blobs that nothing reaches are reported as
 /// notes, not failures. Only an unreadable or malformed `index.json` (or `oci-layout`) throws;
 /// everything else is reported in the result.
 public struct LayoutVerifier: Sendable {
@@ -63,11 +64,12 @@ public struct LayoutVerifier: Sendable {
     /// absent foreign layers (descriptors with `urls`), which are not required to be present.
     private func hash(_ leaves: [ReachableBlob]) -> ([LayoutProblem], Set<Digest>) {
         let ordered = leaves.sorted { $0.descriptor.size > $1.descriptor.size }
-        let work = HashingWork(count: ordered.count)
+        let workers = min(parallelism, max(ordered.count, 1))
+        let work = HashingWork(sizes: ordered.map(\.descriptor.size), otherWorkers: parallelism - 1)
         let layout = self.layout
-        DispatchQueue.concurrentPerform(iterations: min(parallelism, max(ordered.count, 1))) { _ in
-            while let slot = work.nextSlot() {
-                work.record(slot, Self.check(ordered[slot], in: layout))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let (slot, overlapped) = work.nextSlot() {
+                work.record(slot, Self.check(ordered[slot], in: layout, overlapped: overlapped))
             }
         }
         var problems: [LayoutProblem] = []
@@ -82,7 +84,7 @@ public struct LayoutVerifier: Sendable {
         return (problems.sorted { ($0.digest?.description ?? "") < ($1.digest?.description ?? "") }, skipped)
     }
 
-    private static func check(_ blob: ReachableBlob, in layout: OCILayout) -> Outcome {
+    private static func check(_ blob: ReachableBlob, in layout: OCILayout, overlapped: Bool) -> Outcome {
         let descriptor = blob.descriptor
         do {
             guard let reader = try layout.openBlob(descriptor.digest) else {
@@ -92,7 +94,7 @@ public struct LayoutVerifier: Sendable {
             guard reader.size == descriptor.size else {
                 return .failed(OCIError(.sizeMismatch, "\(descriptor.digest) size \(reader.size) != descriptor \(descriptor.size)"))
             }
-            try reader.verifyContent()
+            try reader.verifyContent(overlapped: overlapped)
             return .verified
         } catch let error as OCIError {
             return .failed(error)
@@ -111,15 +113,32 @@ public struct LayoutVerifier: Sendable {
         private let lock = NSLock()
         private var next = 0
         private var slots: [Outcome?]
+        private let sizes: [Int64]
+        /// `unclaimedAfter[i]`: the bytes of the blobs after slot `i` (saturating).
+        private let unclaimedAfter: [Int64]
+        private let otherWorkers: Int64
 
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        init(sizes: [Int64], otherWorkers: Int) {
+            self.sizes = sizes
+            slots = Array(repeating: nil, count: sizes.count)
+            var after = Array(repeating: Int64(0), count: sizes.count)
+            for index in sizes.indices.reversed().dropFirst() {
+                let (sum, overflow) = after[index + 1].addingReportingOverflow(sizes[index + 1])
+                after[index] = overflow ? .max : sum
+            }
+            unclaimedAfter = after
+            self.otherWorkers = Int64(max(0, otherWorkers))
+        }
 
-        func nextSlot() -> Int? {
+        /// The next slot, and whether to hash it overlapped with its reading: when the blobs
+        /// left for the other workers are fewer bytes than this one, they would idle.
+        func nextSlot() -> (Int, overlapped: Bool)? {
             lock.lock()
             defer { lock.unlock() }
             guard next < slots.count else { return nil }
             next += 1
-            return next - 1
+            let slot = next - 1
+            return (slot, otherWorkers > 0 && unclaimedAfter[slot] / otherWorkers < sizes[slot])
         }
 
         func record(_ slot: Int, _ outcome: Outcome) {

@@ -24,18 +24,17 @@ public final class BlobReader {
         }
     }
 
-    /// Hashes the rest of the blob with `digest`'s algorithm in `bufferSize` chunks, in
-    /// constant memory, and throws unless it matches `digest` and `size`.
-    public func verifyContent(bufferSize: Int = 1 << 20) throws {
-        let hasher = DigestStream(digest.algorithm)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        defer { buffer.deallocate() }
+    /// Hashes the rest of the blob with `digest`'s algorithm in 1 MiB chunks, in constant
+    /// memory, and throws unless it matches `digest` and `size`. With `overlapped`, a blob of
+    /// at least `StreamHasher.backgroundThreshold` bytes is hashed on a second thread while
+    /// the next chunks are read (worth it when a core would otherwise sit idle).
+    public func verifyContent(overlapped: Bool = false) throws {
+        let hasher = StreamHasher(digest.algorithm, inBackground: overlapped && size >= StreamHasher.backgroundThreshold)
         var total: Int64 = 0
         while true {
-            let count = try read(into: buffer)
-            if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            total += Int64(count)
+            let chunk = try hasher.fill(upTo: StreamHasher.chunkSize) { try read(into: $0) }
+            if chunk.isEmpty { break }
+            total += Int64(chunk.count)
         }
         guard total == size else {
             throw OCIError(.io, "\(digest): read \(total) bytes but the file holds \(size)")

@@ -135,6 +135,23 @@ struct LayoutVerifierTests {
         #expect(one.verifiedBytes == two.verifiedBytes)
     }
 
+    /// A layer over `StreamHasher.backgroundThreshold` that is the only large blob is hashed
+    /// overlapped with its reading (two workers, nothing else to do): corruption is still found.
+    @Test func largeLayerIsCheckedWhenOverlapped() throws {
+        let scratch = try ScratchDirectory()
+        let layout = try OCILayout.create(at: scratch.url)
+        let manifest = try ImageBuilder(layout: layout).image(seed: "large", layerSize: Int(StreamHasher.backgroundThreshold) + 5).manifest
+        try layout.updateIndex { $0.manifests.append(manifest) }
+        #expect(try LayoutVerifier(layout: layout, parallelism: 2).verify().passed)
+        let layer = try layers(of: manifest, in: layout).layers[0]
+        var bytes = try Data(contentsOf: layout.blobURL(layer.digest))
+        bytes[bytes.count - 1] ^= 1
+        try layout.corruptBlob(layer.digest, with: bytes)
+        let result = try LayoutVerifier(layout: layout, parallelism: 2).verify()
+        #expect(result.problems.map(\.error.kind) == [.digestMismatch])
+        #expect(result.problems.first?.digest == layer.digest)
+    }
+
     @Test func malformedIndexJSONThrows() throws {
         let fixture = try makeLayout()
         let layout = fixture.layout

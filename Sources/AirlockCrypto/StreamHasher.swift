@@ -1,62 +1,72 @@
-import AirlockCrypto
 import Foundation
 
-/// Hashes a stream of bytes, on a second thread when the stream is large, so that hashing
-/// overlaps the reading and writing the caller does between updates. The thread works on a
-/// small ring of 1 MiB buffers (4 MiB), so memory stays constant whatever the stream's
-/// length. `fill` lets the caller read straight into the next buffer (no copy) and then use
-/// those same bytes (e.g. write them) while they are hashed: what is hashed is exactly what
-/// the caller uses. Call `finish()` once, or `cancel()` on failure.
-final class StreamHasher: @unchecked Sendable {
-    /// Streams at least this long are hashed on a second thread.
-    static let backgroundThreshold: Int64 = 8 << 20
+/// Hashes a stream of bytes, optionally on a second thread so that hashing overlaps the
+/// reading and writing the caller does between updates. The thread works on a small ring of
+/// 1 MiB buffers (4 MiB), so memory stays constant whatever the stream's length. `fill` lets
+/// the caller read straight into the next buffer (no copy) and then use those same bytes
+/// (e.g. write them) while they are hashed: what is hashed is exactly what the caller uses.
+/// Call `finish()` once, or `cancel()` on failure (releasing the hasher also stops the
+/// worker). The digest is the same either way; only where the hashing runs differs. Used
+/// from one thread (the worker is internal).
+public final class StreamHasher {
+    /// Streams at least this long are worth hashing on a second thread.
+    public static let backgroundThreshold: Int64 = 8 << 20
+    /// The largest chunk `fill` hands out.
+    public static let chunkSize = HashRing.slotSize
 
-    let algorithm: DigestAlgorithm
+    public let algorithm: DigestAlgorithm
     private let stream: DigestStream
     private let ring: HashRing?
     private var inlineBuffer: UnsafeMutableRawBufferPointer?
 
-    init(_ algorithm: DigestAlgorithm, expectedSize: Int64) {
+    /// Hashes on a second thread when `inBackground`, else on the caller's thread.
+    public init(_ algorithm: DigestAlgorithm, inBackground: Bool) {
         self.algorithm = algorithm
         stream = DigestStream(algorithm)
-        ring = expectedSize >= Self.backgroundThreshold ? HashRing(stream: stream) : nil
+        ring = inBackground ? HashRing(stream: stream) : nil
     }
 
-    deinit { inlineBuffer?.deallocate() }
+    /// Hashes on a second thread when `expectedSize` reaches `backgroundThreshold`.
+    public convenience init(_ algorithm: DigestAlgorithm, expectedSize: Int64) {
+        self.init(algorithm, inBackground: expectedSize >= Self.backgroundThreshold)
+    }
 
-    /// The largest chunk `fill` hands out.
-    static let chunkSize = HashRing.slotSize
+    deinit {
+        ring?.stop()
+        inlineBuffer?.deallocate()
+    }
 
     /// Hashes a copy of `bytes`.
-    func update(_ bytes: UnsafeRawBufferPointer) {
+    public func update(_ bytes: UnsafeRawBufferPointer) {
         if let ring { ring.enqueue(bytes) } else { stream.update(bytes) }
     }
 
     /// Lets `fill` write up to `limit` bytes (at most `chunkSize`) into the next buffer and
     /// returns how many it wrote; those bytes are hashed and are returned for the caller to
     /// use before its next call to `fill`. Returns an empty buffer when `fill` wrote nothing.
-    func fill(upTo limit: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> UnsafeRawBufferPointer {
-        let count = min(limit, Self.chunkSize)
+    public func fill(upTo limit: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> UnsafeRawBufferPointer {
+        let count = max(0, min(limit, Self.chunkSize))
         if let ring { return try ring.fill(upTo: count, fill) }
-        if inlineBuffer == nil { inlineBuffer = .allocate(byteCount: Self.chunkSize, alignment: 64) }
-        let buffer = UnsafeMutableRawBufferPointer(rebasing: inlineBuffer![0..<count])
+        let storage = inlineBuffer ?? .allocate(byteCount: Self.chunkSize, alignment: 64)
+        inlineBuffer = storage
+        let buffer = UnsafeMutableRawBufferPointer(rebasing: storage[0..<count])
         let filled = UnsafeRawBufferPointer(rebasing: buffer[0..<(try fill(buffer))])
         stream.update(filled)
         return filled
     }
 
     /// Waits for the queued bytes and returns the digest.
-    func finish() -> Digest {
+    public func finish() -> Digest {
         ring?.drain()
         return stream.finish()
     }
 
     /// Stops the worker thread without waiting for the digest.
-    func cancel() { ring?.stop() }
+    public func cancel() { ring?.stop() }
 }
 
 /// The worker side of `StreamHasher`: a thread that hashes filled buffers and hands them back.
-private final class HashRing: @unchecked Sendable {
+final class HashRing: @unchecked Sendable {
     static let slotSize = 1 << 20
     private static let slotCount = 4
 
