@@ -143,6 +143,22 @@ import Testing
         #expect(keylessResult.status == 1 && keylessResult.stderrText.contains("certificateChain"), "\(keylessResult)")
     }
 
+    @Test func legacyBlobBundlesOfCosign2() throws {
+        let made = try kit.makeBundle()
+        try made.legacyBlobBundle().write(to: dir.url.appendingPathComponent("legacy.bundle"))
+        try made.artifact.write(to: dir.url.appendingPathComponent("legacy"))
+        let keylessResult = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "legacy.bundle", "legacy"])
+        #expect(keylessResult.status == 0 && keylessResult.stdoutText.contains("(transparency log \(kit.configuration.rekorV1URL))"),
+                "\(keylessResult)")
+        let key = try PrivateKey.generateP256()
+        try Data(key.publicKey.pem.utf8).write(to: dir.url.appendingPathComponent("key.pub"))
+        try kit.makeBundle(BundleRecipe().signed(by: key)).legacyBlobBundle().write(to: dir.url.appendingPathComponent("keyed.bundle"))
+        let keyed = try run(["--key", "key.pub", "--trusted-root", "trusted_root.json", "--bundle", "keyed.bundle", "legacy"])
+        #expect(keyed.status == 0 && keyed.stdoutText.contains("log entry:   \(kit.configuration.rekorV1URL)"), "\(keyed)")
+        let wrongArtifact = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "legacy.bundle", "key.pub"])
+        #expect(wrongArtifact.status == 1 && wrongArtifact.isOneLineError, "\(wrongArtifact)")
+    }
+
     @Test func trustedRootDiscovery() throws {
         try write(try kit.makeBundle(), as: "a")
         let arguments = keyless + ["--bundle", "a.sigstore.json", "a"]

@@ -51,8 +51,8 @@ struct ParserFuzzTests {
 
         return [
             Target(name: "JSONValue.parse", shape: .json, seeds: bundles + roots) { _ = try JSONValue.parse($0).canonicalJSON() },
-            Target(name: "SigstoreBundle + verify", shape: .json, seeds: bundles) { data in
-                let bundle = try SigstoreBundle(json: data)
+            Target(name: "SigstoreBundle + verify", shape: .json, seeds: bundles + [try made[0].legacyBlobBundle()]) { data in
+                let bundle = try SigstoreBundle.blobBundle(json: data)
                 _ = verifier.verify(bundle, artifact: .bytes(made[0].artifact), policy: .identity(KitVerification.identity))
                 _ = bundle.encoded()
             },

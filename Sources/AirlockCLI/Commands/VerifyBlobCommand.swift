@@ -34,7 +34,7 @@ struct VerifyBlobCommand: ParsableCommand {
 
     @OptionGroup var keyless: KeylessOptions
 
-    @Option(name: .long, help: ArgumentHelp("The Sigstore bundle (v0.1, v0.2 or v0.3).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The Sigstore bundle (v0.1, v0.2 or v0.3), or cosign 2's legacy blob bundle.", valueName: "file"))
     var bundle: String?
 
     @Option(name: .long, help: ArgumentHelp("A detached signature, raw or base64, instead of a bundle.", valueName: "file"))

@@ -16,11 +16,11 @@ enum VerificationInputs {
         }
     }
 
-    /// A Sigstore bundle file.
+    /// A blob's bundle file: a Sigstore bundle, or cosign's legacy blob bundle.
     static func bundle(_ path: String) throws -> SigstoreBundle {
         let data = try document(path, limit: SigstoreBundle.jsonLimits.maxBytes, what: "bundle")
         do {
-            return try SigstoreBundle(json: data)
+            return try SigstoreBundle.blobBundle(json: data)
         } catch {
             throw CommandFailure("\(path): \(error)")
         }

@@ -14,13 +14,22 @@ extension SigstoreBundle {
     /// `allowCertificateChain`, cosign's `--allow-certificate-chain`), more than 32 tlog entries or
     /// timestamps, and two entries with the same (logId, logIndex).
     public init(json data: Data, allowCertificateChain: Bool = false) throws(FormatError) {
-        let value: JSONValue
+        try self.init(Self.parse(data), allowCertificateChain: allowCertificateChain)
+    }
+
+    /// Parses a blob's bundle: a Sigstore bundle, or cosign's legacy blob bundle
+    /// (`LegacyBlobBundle`), which is read as v0.1.
+    public static func blobBundle(json data: Data) throws(FormatError) -> SigstoreBundle {
+        let value = try parse(data)
+        return try LegacyBlobBundle.matches(value) ? LegacyBlobBundle.bundle(value) : SigstoreBundle(value)
+    }
+
+    private static func parse(_ data: Data) throws(FormatError) -> JSONValue {
         do {
-            value = try JSONValue.parse(data, limits: Self.jsonLimits)
+            return try JSONValue.parse(data, limits: jsonLimits)
         } catch {
             throw FormatError("bundle", error)
         }
-        try self.init(value, allowCertificateChain: allowCertificateChain)
     }
 
     /// Reads a bundle from parsed JSON; see `init(json:allowCertificateChain:)`.

@@ -78,7 +78,11 @@ public struct LegacySignatureBundle: Sendable {
     /// "integratedTime": n, "logIndex": n, "logID": hex}}`, keys matched case-insensitively as Go does.
     static func tlogEntry(_ text: String) throws(FormatError) -> TransparencyLogEntry {
         let path = "legacy signature: the bundle annotation"
-        let root = try parse(text, path: path)
+        return try tlogEntry(parse(text, path: path), path: path)
+    }
+
+    /// A parsed `RekorBundle` (see `tlogEntry(_:)`) as a tlog entry with only its SET.
+    static func tlogEntry(_ root: JSONValue, path: String) throws(FormatError) -> TransparencyLogEntry {
         guard let set = member(root, "SignedEntryTimestamp")?.stringValue.flatMap(Base64.decodeLenient),
               let payload = member(root, "Payload"),
               let body = member(payload, "body")?.stringValue.flatMap(Base64.decodeLenient),
