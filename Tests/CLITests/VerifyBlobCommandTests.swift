@@ -159,6 +159,46 @@ import Testing
         #expect(wrongArtifact.status == 1 && wrongArtifact.isOneLineError, "\(wrongArtifact)")
     }
 
+    /// Writes `made`'s first RFC 3161 timestamp as cosign's detached timestamp file.
+    private func writeDetachedTimestamp(of made: KitBundle, as name: String) throws {
+        let token = try #require(made.bundle.verificationMaterial.rfc3161Timestamps.first)
+        let json = JSONValue.object([(key: "SignedRFC3161Timestamp", value: .string(Base64.encode(token)))])
+        try Data(json.serializedString().utf8).write(to: dir.url.appendingPathComponent(name))
+    }
+
+    @Test func detachedTimestampsOfCosign2() throws {
+        let detached = try kit.makeBundle(BundleRecipe().log(.none).timestamped())
+        try writeDetachedTimestamp(of: detached, as: "d.ts.json")
+        try Data(Base64.encode(detached.bundle.content.signature).utf8).write(to: dir.url.appendingPathComponent("d.sig"))
+        try Data(try #require(detached.certificate).pem.utf8).write(to: dir.url.appendingPathComponent("d.pem"))
+        try detached.artifact.write(to: dir.url.appendingPathComponent("d"))
+        let signature = keyless + ["--trusted-root", "trusted_root.json", "--signature", "d.sig", "--certificate", "d.pem"]
+        let stamped = try run(signature + ["--insecure-ignore-tlog", "--use-signed-timestamps", "--rfc3161-timestamp", "d.ts.json", "d"])
+        #expect(stamped.status == 0 && stamped.stdoutText.contains("timestamp authority"), "\(stamped)")
+        let unstamped = try run(signature + ["--insecure-ignore-tlog", "--use-signed-timestamps", "d"])
+        #expect(unstamped.status == 1 && unstamped.isOneLineError && unstamped.stderrText.contains("signedTimestamp: 0 verified"), "\(unstamped)")
+        let countless = try run(signature + ["--insecure-ignore-tlog", "--rfc3161-timestamp", "d.ts.json", "d"])
+        #expect(countless.isUsageError("verify-blob"), "\(countless)")
+
+        // A legacy blob bundle keeps its timestamp beside it; a Sigstore bundle takes none.
+        let logged = try kit.makeBundle(BundleRecipe().timestamped())
+        try logged.legacyBlobBundle().write(to: dir.url.appendingPathComponent("l.bundle"))
+        try writeDetachedTimestamp(of: logged, as: "l.ts.json")
+        try logged.artifact.write(to: dir.url.appendingPathComponent("l"))
+        let legacy = keyless + ["--trusted-root", "trusted_root.json", "--use-signed-timestamps", "--bundle", "l.bundle"]
+        let legacyStamped = try run(legacy + ["--rfc3161-timestamp", "l.ts.json", "l"])
+        #expect(legacyStamped.status == 0, "\(legacyStamped)")
+        let legacyUnstamped = try run(legacy + ["l"])
+        #expect(legacyUnstamped.status == 1 && legacyUnstamped.stderrText.contains("signedTimestamp: 0 verified"), "\(legacyUnstamped)")
+        try write(logged, as: "s")
+        let sigstore = try run(keyless + ["--trusted-root", "trusted_root.json", "--use-signed-timestamps", "--bundle", "s.sigstore.json",
+                                          "--rfc3161-timestamp", "l.ts.json", "s"])
+        #expect(sigstore.status == 2 && sigstore.isOneLineError && sigstore.stderrText.contains("carries its own timestamps"), "\(sigstore)")
+        try Data("{}".utf8).write(to: dir.url.appendingPathComponent("empty.ts.json"))
+        let malformed = try run(legacy + ["--rfc3161-timestamp", "empty.ts.json", "l"])
+        #expect(malformed.status == 2 && malformed.isOneLineError && malformed.stderrText.contains("SignedRFC3161Timestamp"), "\(malformed)")
+    }
+
     @Test func trustedRootDiscovery() throws {
         try write(try kit.makeBundle(), as: "a")
         let arguments = keyless + ["--bundle", "a.sigstore.json", "a"]

@@ -43,6 +43,9 @@ struct VerifyBlobCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The signing certificate (PEM or DER) for --signature.", valueName: "file"))
     var certificate: String?
 
+    @Option(name: .long, help: ArgumentHelp("cosign's detached RFC 3161 timestamp file, for --signature or a legacy blob bundle (needs --use-signed-timestamps).", valueName: "file"))
+    var rfc3161Timestamp: String?
+
     @OptionGroup var trustedRootOptions: TrustedRootOptions
 
     @OptionGroup var mode: VerifierModeOptions
@@ -62,8 +65,8 @@ struct VerifyBlobCommand: ParsableCommand {
                 : "--key and the keyless --certificate-* flags cannot be combined")
         }
         if let batch {
-            guard bundle == nil, signature == nil, certificate == nil, artifact == nil else {
-                throw ValidationError("--batch \(batch) takes its bundles and artifacts from the list; drop --bundle, --signature, --certificate and the artifact argument")
+            guard bundle == nil, signature == nil, certificate == nil, rfc3161Timestamp == nil, artifact == nil else {
+                throw ValidationError("--batch \(batch) takes its bundles and artifacts from the list; drop --bundle, --signature, --certificate, --rfc3161-timestamp and the artifact argument")
             }
             return
         }
@@ -74,6 +77,9 @@ struct VerifyBlobCommand: ParsableCommand {
         if certificate != nil {
             guard signature != nil else { throw ValidationError("--certificate goes with --signature; a bundle carries its own") }
             guard key.isEmpty else { throw ValidationError("--certificate is for keyless verification, not --key") }
+        }
+        if rfc3161Timestamp != nil, !mode.useSignedTimestamps {
+            throw ValidationError("--rfc3161-timestamp needs --use-signed-timestamps, which makes the timestamp count")
         }
         if signature != nil, !keyless.isEmpty, certificate == nil {
             throw ValidationError("keyless verification of a detached --signature needs --certificate")
@@ -106,7 +112,8 @@ struct VerifyBlobCommand: ParsableCommand {
 
     /// The bundle file, or a bundle made of `--signature` (and `--certificate`).
     private func loadBundle(for target: VerificationArtifact) throws -> SigstoreBundle {
-        if let bundle { return try VerificationInputs.bundle(bundle) }
+        let timestamp = try rfc3161Timestamp.map(VerificationInputs.detachedTimestamp)
+        if let bundle { return try VerificationInputs.bundle(bundle, detachedTimestamp: timestamp) }
         guard let signature else { throw CommandFailure("no bundle or signature given", status: .usage) }
         let bytes = try VerificationInputs.signature(signature)
         let material: VerificationMaterial.Signer = if let certificate {
@@ -115,7 +122,7 @@ struct VerifyBlobCommand: ParsableCommand {
             .publicKey(hint: "")
         }
         let digest: Digest? = if case .digest(let digest) = target { digest } else { nil }
-        return SigstoreBundle(version: .v0_3, verificationMaterial: VerificationMaterial(signer: material),
+        return SigstoreBundle(version: .v0_3, verificationMaterial: VerificationMaterial(signer: material, rfc3161Timestamps: timestamp.map { [$0] } ?? []),
                               content: .messageSignature(MessageSignature(messageDigest: digest, signature: bytes)))
     }
 

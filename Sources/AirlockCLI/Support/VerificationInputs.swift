@@ -16,11 +16,12 @@ enum VerificationInputs {
         }
     }
 
-    /// A blob's bundle file: a Sigstore bundle, or cosign's legacy blob bundle.
-    static func bundle(_ path: String) throws -> SigstoreBundle {
+    /// A blob's bundle file: a Sigstore bundle, or cosign's legacy blob bundle (which may take
+    /// a detached RFC 3161 timestamp, DER).
+    static func bundle(_ path: String, detachedTimestamp: Data? = nil) throws -> SigstoreBundle {
         let data = try document(path, limit: SigstoreBundle.jsonLimits.maxBytes, what: "bundle")
         do {
-            return try SigstoreBundle.blobBundle(json: data)
+            return try SigstoreBundle.blobBundle(json: data, detachedTimestamp: detachedTimestamp)
         } catch {
             throw CommandFailure("\(path): \(error)")
         }
@@ -51,6 +52,16 @@ enum VerificationInputs {
         if !text.isEmpty, let decoded = Base64.decodeLenient(text) { return decoded }
         guard !bytes.isEmpty else { throw CommandFailure("the signature file \(path) is empty") }
         return Data(bytes)
+    }
+
+    /// cosign's detached timestamp file, `{"SignedRFC3161Timestamp": base64}`; returns the DER token.
+    static func detachedTimestamp(_ path: String) throws -> Data {
+        let data = try document(path, limit: 1 << 20, what: "timestamp")
+        do {
+            return try LegacyBlobBundle.detachedTimestamp(json: data)
+        } catch {
+            throw CommandFailure("\(path): \(error)")
+        }
     }
 
     /// A certificate file: PEM, or DER.

@@ -38,6 +38,12 @@ public enum LegacyBlobBundle {
                               content: .messageSignature(MessageSignature(messageDigest: digest, signature: signature)))
     }
 
+    /// cosign's detached timestamp file (`sign-blob --rfc3161-timestamp`, FORMATS.md §7.3):
+    /// `{"SignedRFC3161Timestamp": base64 DER}`; returns the DER.
+    public static func detachedTimestamp(json data: Data) throws(FormatError) -> Data {
+        try LegacySignatureBundle.timestamp(String(decoding: data, as: UTF8.self))
+    }
+
     /// `cert`: one PEM certificate, or a PEM public key (the verification key then comes from the caller).
     private static func signer(_ pem: Data) throws(FormatError) -> VerificationMaterial.Signer {
         switch try RekorVerifier(pem: String(decoding: pem, as: UTF8.self), path: "legacy bundle.cert") {

@@ -18,10 +18,19 @@ extension SigstoreBundle {
     }
 
     /// Parses a blob's bundle: a Sigstore bundle, or cosign's legacy blob bundle
-    /// (`LegacyBlobBundle`), which is read as v0.1.
-    public static func blobBundle(json data: Data) throws(FormatError) -> SigstoreBundle {
+    /// (`LegacyBlobBundle`), which is read as v0.1 and may take a `detachedTimestamp` (DER RFC
+    /// 3161 token); a Sigstore bundle carries its own timestamps and takes none.
+    public static func blobBundle(json data: Data, detachedTimestamp: Data? = nil) throws(FormatError) -> SigstoreBundle {
         let value = try parse(data)
-        return try LegacyBlobBundle.matches(value) ? LegacyBlobBundle.bundle(value) : SigstoreBundle(value)
+        guard LegacyBlobBundle.matches(value) else {
+            guard detachedTimestamp == nil else {
+                throw FormatError("bundle: a Sigstore bundle carries its own timestamps; a detached RFC 3161 timestamp goes with a detached signature or a legacy blob bundle")
+            }
+            return try SigstoreBundle(value)
+        }
+        var bundle = try LegacyBlobBundle.bundle(value)
+        if let detachedTimestamp { bundle.verificationMaterial.rfc3161Timestamps.append(detachedTimestamp) }
+        return bundle
     }
 
     private static func parse(_ data: Data) throws(FormatError) -> JSONValue {
