@@ -22,7 +22,9 @@ public struct JSONObjectReader: Sendable {
         var values: [String: JSONValue] = [:]
         var seen = Set<String>()
         for member in members {
-            guard let field = aliases[member.key] else {
+            // A dictionary lookup matches canonically equivalent keys (U+212A KELVIN SIGN for
+            // "K"); protojson matches exact names only, so the spelling must be the same scalars.
+            guard let field = aliases[member.key], Self.isSpelling(member.key, of: field) else {
                 if rejectUnknownFields {
                     throw FormatError("\(path): unknown field \"\(member.key.prefix(60))\"")
                 }
@@ -35,6 +37,10 @@ public struct JSONObjectReader: Sendable {
         }
         self.path = path
         self.values = values
+    }
+
+    private static func isSpelling(_ key: String, of field: String) -> Bool {
+        key.unicodeScalars.elementsEqual(field.unicodeScalars) || key.unicodeScalars.elementsEqual(snakeCase(field).unicodeScalars)
     }
 
     /// `logIndex` → `log_index`, `x509CertificateChain` → `x509_certificate_chain`.
