@@ -30,7 +30,6 @@ verdict() { if [ "$1" -eq 0 ]; then echo ok; else echo fail; fi; }
 (cd "$ROOT" && swift build --product KitCases >/dev/null)
 "$ROOT/.build/debug/KitCases" "$T/cases"
 
-PY=""
 if PY=$(bash "$HERE/support/sigstore-python.sh" 2>"$T/python-unavailable"); then
   echo "sigstore-python: $("$PY" -m sigstore --version)"
 else
