@@ -58,5 +58,7 @@ let package = Package(
 
         // Benchmark input: writes N bundles of a private Sigstore and its trusted root (Tests/bench/verify-blob.sh).
         .executableTarget(name: "KitBundles", dependencies: ["AirlockCrypto", "AirlockJSON", "Sigstore", "SigstoreTestKit"], path: "Tests/bench/KitBundles"),
+        // Interop input: writes the keyless cases of a private Sigstore, good and one defect each (Tests/interop/keyless.sh).
+        .executableTarget(name: "KitCases", dependencies: ["AirlockCrypto", "AirlockJSON", "Sigstore", "SigstoreTestKit"], path: "Tests/interop/KitCases"),
     ]
 )

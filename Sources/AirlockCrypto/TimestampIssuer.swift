@@ -8,11 +8,14 @@ import Foundation
 public struct TimestampIssuer: Sendable {
     public let certificate: Certificate
     public let key: PrivateKey
-    /// Certificates embedded after the signer's (intermediates, root), when certificates are embedded.
+    /// Certificates embedded with the signer's (intermediates, root), when certificates are embedded.
     public var chain: [Certificate]
     /// Dotted TSA policy OID.
     public var policy = "1.3.6.1.4.1.57264.2"
-    /// Whether the token embeds the signer certificate and `chain` (the request's `certReq`).
+    /// Whether the token embeds the signer certificate and `chain`, in DER order: the
+    /// SignedData `certificates` are a SET OF, whose DER encoding sorts its elements (X.690
+    /// §11.6), while OpenSSL writes them in the order given, the signer's first; strict DER
+    /// readers such as sigstore-python's refuse that order.
     public var embedsCertificates = true
     /// The message imprint hash.
     public var hashAlgorithm = DigestAlgorithm.sha256
@@ -50,7 +53,6 @@ public struct TimestampIssuer: Sendable {
         let clock = IssuanceValues(genTime: genTime, serialNumber: serialNumber)
         let policyObject = try ASN1.object(dotted: policy)
         defer { ASN1_OBJECT_free(policyObject) }
-        let embedded = try X509Stack(chain)
         let signingHash = key.algorithm == .ed25519 ? nil : key.algorithm.defaultScheme.hash?.evpMD
         guard TS_RESP_CTX_set_signer_cert(context.pointer, certificate.pointer) == 1,
               TS_RESP_CTX_set_signer_key(context.pointer, key.key.pointer) == 1 else {
@@ -59,7 +61,6 @@ public struct TimestampIssuer: Sendable {
         guard TS_RESP_CTX_set_signer_digest(context.pointer, signingHash ?? EVP_sha256()) == 1,
               TS_RESP_CTX_set_ess_cert_id_digest(context.pointer, EVP_sha256()) == 1,
               TS_RESP_CTX_set_def_policy(context.pointer, policyObject) == 1,
-              TS_RESP_CTX_set_certs(context.pointer, embedded.pointer) == 1,
               TS_RESP_CTX_add_md(context.pointer, hashAlgorithm.evpMD) == 1,
               TS_RESP_CTX_set_clock_precision_digits(context.pointer, 6) == 1 else {
             throw CryptoError.openSSL("cannot configure the timestamp authority")
@@ -82,6 +83,7 @@ public struct TimestampIssuer: Sendable {
         let created = withExtendedLifetime(clock) { TS_RESP_create_response(context.pointer, request) }
         guard let response = created else { throw CryptoError.openSSL("the TSA could not answer") }
         defer { TS_RESP_free(response) }
+        if embedsCertificates { try embedCertificates(in: response) }
         let der = try ASN1.der("cannot encode a timestamp response") { i2d_TS_RESP(response, &$0) }
         do {
             _ = try TimestampToken(der: der)
@@ -91,7 +93,16 @@ public struct TimestampIssuer: Sendable {
         return der
     }
 
-    /// A memory BIO holding a DER `TimeStampReq` for `message`, owned by the caller.
+    /// Adds the signer certificate and `chain` to the token, sorted by their DER encodings.
+    /// They are not signed (the request asks for none), so adding them after signing is sound.
+    private func embedCertificates(in response: OpaquePointer) throws {
+        guard let token = TS_RESP_get_token(response) else { throw CryptoError.openSSL("the timestamp response has no token") }
+        for embedded in ([certificate] + chain).sorted(by: { $0.der.lexicographicallyPrecedes($1.der) }) {
+            guard PKCS7_add_certificate(token, embedded.pointer) == 1 else { throw CryptoError.openSSL("cannot embed a TSA certificate") }
+        }
+    }
+
+    /// A memory BIO holding a DER `TimeStampReq` for `message` (`certReq` false), owned by the caller.
     private func requestBIO(_ message: Data, nonce: Data?) throws -> OpaquePointer {
         guard let request = TS_REQ_new() else { throw CryptoError.openSSL("out of memory") }
         defer { TS_REQ_free(request) }
@@ -105,7 +116,7 @@ public struct TimestampIssuer: Sendable {
               TS_MSG_IMPRINT_set_algo(imprint, algorithm) == 1,
               TS_MSG_IMPRINT_set_msg(imprint, &digest, Int32(digest.count)) == 1,
               TS_REQ_set_msg_imprint(request, imprint) == 1,
-              TS_REQ_set_cert_req(request, embedsCertificates ? 1 : 0) == 1 else {
+              TS_REQ_set_cert_req(request, 0) == 1 else {
             throw CryptoError.openSSL("cannot build a timestamp request")
         }
         if let nonce {

@@ -32,6 +32,9 @@ public struct BundleRecipe: Sendable {
     /// The scheme of a DSSE signature; nil for the key's default (pure Ed25519 for Ed25519
     /// keys). cosign 3 signs envelopes with Ed25519ph (FORMATS.md §1.6).
     public var envelopeScheme: SignatureScheme?
+    /// Flip one bit of the signature before it is logged and timestamped: a bad signature
+    /// that the log and the TSA vouch for, so the signature check alone can catch it.
+    public var flipsSignatureBit = false
 
     public init(artifact: Data = Data("airlock test artifact\n".utf8)) {
         self.artifact = artifact
@@ -48,6 +51,8 @@ public struct BundleRecipe: Sendable {
     public func timestamped(_ timestamped: Bool = true) -> BundleRecipe { with { $0.timestamped = timestamped } }
 
     public func envelopeScheme(_ scheme: SignatureScheme) -> BundleRecipe { with { $0.envelopeScheme = scheme } }
+
+    public func flippingSignatureBit() -> BundleRecipe { with { $0.flipsSignatureBit = true } }
 
     public func signed(by key: PrivateKey) -> BundleRecipe { with { $0.signer = .key(key) } }
 

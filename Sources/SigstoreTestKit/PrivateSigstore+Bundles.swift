@@ -16,7 +16,7 @@ extension PrivateSigstore {
         case .key(let signingKey):
             key = signingKey
         }
-        let content: BundleContent
+        var content: BundleContent
         switch recipe.content {
         case .messageSignature:
             // Ed25519 signs messages prehashed (SHA-512), so the digest is SHA-512, as Rekor v2 needs.
@@ -31,6 +31,7 @@ extension PrivateSigstore {
             content = .dsseEnvelope(DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: payload,
                                                  signatures: [.init(signature: try key.sign(pae, scheme: recipe.envelopeScheme ?? key.algorithm.defaultScheme))]))
         }
+        if recipe.flipsSignatureBit { content = content.flippingSignatureBit() }
         let signer: VerificationMaterial.Signer
         if let certificate {
             signer = recipe.version < .v0_3 ? .x509CertificateChain([certificate.der, fulcioIntermediate.der]) : .certificate(certificate.der)

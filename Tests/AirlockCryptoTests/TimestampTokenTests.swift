@@ -42,7 +42,7 @@ import Testing
         #expect(token.serialNumber == Data([0x0A, 0xBC]))
         #expect(token.nonce == Data([0x01, 0x02, 0x03]))
         #expect(token.tsaName == "CN=Test TSA,O=airlock tests")
-        #expect(token.certificates == [tsaLeaf, pki.intermediate])
+        #expect(token.certificates.count == 2 && token.certificates.contains(tsaLeaf) && token.certificates.contains(pki.intermediate))
         #expect(try token.verify(message: message, authority: authority) == genTime)
         // Without a configured leaf the embedded signer certificate is used.
         #expect(try token.verify(message: message, authority: TimestampAuthorityChain(root: pki.root, intermediates: [pki.intermediate])) == genTime)
@@ -93,6 +93,18 @@ import Testing
         #expect(throws: CryptoError.self) { try TimestampToken(der: Data(der.dropLast())) }
         #expect(throws: CryptoError.self) { try TimestampToken(der: Data()) }
         #expect(throws: CryptoError.self) { try TimestampToken(der: pki.root.der) }
+    }
+
+    /// DER sorts a SET OF (X.690 §11.6): strict readers refuse embedded certificates in another order.
+    @Test func embeddedCertificatesAreInDEROrder() throws {
+        for chain in [[pki.intermediate, pki.root], [pki.root, pki.intermediate]] {
+            var withRoot = issuer
+            withRoot.chain = chain
+            let token = try TimestampToken(der: withRoot.timestamp(message, at: genTime))
+            let expected = [tsaLeaf, pki.intermediate, pki.root].map(\.der).sorted { $0.lexicographicallyPrecedes($1) }
+            #expect(token.certificates.map(\.der) == expected)
+            #expect(try failure(token) == "verified")
+        }
     }
 
     @Test func tamperedSignatureFailsInOpenSSL() throws {

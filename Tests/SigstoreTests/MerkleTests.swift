@@ -1,4 +1,5 @@
 import Foundation
+import SigstoreTestKit
 import Testing
 @testable import Sigstore
 

@@ -58,12 +58,3 @@ enum TestKeys {
         return try PrivateKey(pkcs8DER: SecureBytes(wiping: &der))
     }
 }
-
-extension Data {
-    /// The same bytes with one bit flipped at `index`.
-    func flippingBit(at index: Int) -> Data {
-        var copy = self
-        copy[copy.startIndex + index] ^= 0x01
-        return copy
-    }
-}

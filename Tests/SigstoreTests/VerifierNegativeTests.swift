@@ -64,10 +64,7 @@ struct VerifierNegativeTests {
     @Test("Log: a failing SET skips the entry (threshold), it does not reject a bundle with another good entry")
     func failingSET() throws {
         let kit = try PrivateSigstore()
-        var made = try kit.makeBundle()
-        let good = made.bundle.verificationMaterial.tlogEntries[0]
-        made.bundle.verificationMaterial.tlogEntries[0].inclusionPromise = good.inclusionPromise?.flippingBit(at: 10)
-        expectRejected(KitVerification.verify(made, kit: kit), .transparencyLog, "signed entry timestamp")
+        expectRejected(KitVerification.verify(try kit.makeBundle().flippingSETBit(), kit: kit), .transparencyLog, "signed entry timestamp")
         // A copy of the good entry claimed by a second trusted log: its SET (which covers the
         // log ID) fails, so it is skipped, and the good entry still counts.
         var root = kit.trustedRoot
@@ -86,11 +83,7 @@ struct VerifierNegativeTests {
     @Test("Log: a failing inclusion proof is fatal, even beside a good entry")
     func failingProofIsFatal() throws {
         let kit = try PrivateSigstore()
-        var made = try kit.makeBundle()
-        var proof = try #require(made.bundle.verificationMaterial.tlogEntries[0].inclusionProof)
-        proof.hashes[0] = proof.hashes[0].flippingBit(at: 0)
-        made.bundle.verificationMaterial.tlogEntries[0].inclusionProof = proof
-        expectRejected(KitVerification.verify(made, kit: kit), .transparencyLog, "inclusion proof")
+        expectRejected(KitVerification.verify(try kit.makeBundle().flippingProofHashBit(), kit: kit), .transparencyLog, "inclusion proof")
     }
 
     @Test("Log: a proof for another tree size")
@@ -119,11 +112,12 @@ struct VerifierNegativeTests {
         #expect(KitVerification.verify(grown, kit: kit).verified != nil)
     }
 
-    @Test("Log: a checkpoint signed by another key, or with another root")
+    @Test("Log: a checkpoint with a flipped signature bit, signed by another key, or with another root")
     func checkpoints() throws {
         let kit = try PrivateSigstore()
         let made = try kit.makeBundle()
         let proof = try #require(made.bundle.verificationMaterial.tlogEntries[0].inclusionProof)
+        expectRejected(KitVerification.verify(try made.flippingCheckpointSignatureBit(), kit: kit), .transparencyLog, "checkpoint")
         let text = Checkpoint(origin: "\(kit.rekorV1.host) - \(kit.rekorV1.treeID)", size: UInt64(proof.treeSize), rootHash: proof.rootHash)
         var forged = made
         forged.bundle.verificationMaterial.tlogEntries[0].inclusionProof?.checkpoint =
@@ -142,9 +136,7 @@ struct VerifierNegativeTests {
         let first = try kit.makeBundle()
         let second = try kit.makeBundle(BundleRecipe(artifact: Data("another artifact".utf8)))
         // A genuine entry of the log, for another signature: SET and proof verify, the binding does not.
-        var swapped = first
-        swapped.bundle.verificationMaterial.tlogEntries = second.bundle.verificationMaterial.tlogEntries
-        expectRejected(KitVerification.verify(swapped, kit: kit), .transparencyLog, "does not match the bundle")
+        expectRejected(KitVerification.verify(first.carryingLogEntries(of: second), kit: kit), .transparencyLog, "does not match the bundle")
         // The bundle's messageDigest differs from the logged one (the hint is unsigned, but bound by the log).
         var digest = first
         digest.bundle.content = .messageSignature(MessageSignature(messageDigest: second.artifactDigest,
@@ -168,9 +160,7 @@ struct VerifierNegativeTests {
         let kit = try PrivateSigstore()
         let first = try kit.makeBundle(BundleRecipe().log(.rekorV2).timestamped())
         let second = try kit.makeBundle(BundleRecipe(artifact: Data("other".utf8)).log(.rekorV2).timestamped())
-        var swapped = first
-        swapped.bundle.verificationMaterial.tlogEntries = second.bundle.verificationMaterial.tlogEntries
-        expectRejected(KitVerification.verify(swapped, kit: kit), .transparencyLog, "leaf rebuilt")
+        expectRejected(KitVerification.verify(first.carryingLogEntries(of: second), kit: kit), .transparencyLog, "leaf rebuilt")
         // canonicalizedBody is not trusted for v2: replacing it with another entry's body changes nothing.
         var body = first
         body.bundle.verificationMaterial.tlogEntries[0].canonicalizedBody = second.bundle.verificationMaterial.tlogEntries[0].canonicalizedBody
@@ -204,9 +194,7 @@ struct VerifierNegativeTests {
         root = kit.trustedRoot
         root.timestampAuthorities = stranger.trustedRoot.timestampAuthorities
         expectRejected(KitVerification.verify(made, kit: kit, root: root), .signedTimestamp)
-        var other = made
-        other.bundle.verificationMaterial.rfc3161Timestamps = [try kit.timestampAuthority.timestamp(Data("other".utf8), at: kit.signingTime)]
-        expectRejected(KitVerification.verify(other, kit: kit), .signedTimestamp, "imprint")
+        expectRejected(KitVerification.verify(try made.timestamped(over: Data("other".utf8), by: kit), kit: kit), .signedTimestamp, "imprint")
     }
 
     @Test("Timestamps: a v0.2 entry with a proof but no SET gives no integrated time")
@@ -277,15 +265,15 @@ struct VerifierNegativeTests {
 
     // MARK: Signature and artifact
 
-    @Test("Signature: another artifact, a flipped signature bit (no log, TSA-free), another key")
+    @Test("Signature: another artifact, a flipped signature bit (logged as it is, or no log), another key")
     func signatures() throws {
         let kit = try PrivateSigstore()
         let made = try kit.makeBundle()
         expectRejected(KitVerification.verify(made, kit: kit, artifact: .bytes(Data("tampered".utf8))), .signature)
+        // The log vouches for the flipped signature, so only the signature check can catch it.
+        expectRejected(KitVerification.verify(try kit.makeBundle(BundleRecipe().flippingSignatureBit()), kit: kit), .signature)
         let key = try PrivateKey.generateP256()
-        var flipped = try kit.makeBundle(BundleRecipe().signed(by: key).log(.none))
-        flipped.bundle.content = .messageSignature(MessageSignature(messageDigest: flipped.artifactDigest,
-                                                                    signature: flipped.bundle.content.signature.flippingBit(at: 20)))
+        let flipped = try kit.makeBundle(BundleRecipe().signed(by: key).log(.none).flippingSignatureBit())
         expectRejected(KitVerification.verify(flipped, kit: kit), .signature)
         let unlogged = try kit.makeBundle(BundleRecipe().signed(by: key).log(.none))
         expectRejected(KitVerification.verify(unlogged, kit: kit, policy: .publicKey(try PrivateKey.generateP256().publicKey)), .signature)

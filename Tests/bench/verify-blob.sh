@@ -57,26 +57,11 @@ printf '%-58s %8s ms (%s ms per bundle)\n' "airlock verify-blob --batch, $COUNT 
   "$(awk -v s="$batch" -v n="$COUNT" 'BEGIN { printf "%.2f", s * 1000 / n }')"
 
 # The Python reference client on the same bundle and trusted root.
-PY="${PYTHON_SIGSTORE:-}"
-if [ -z "$PY" ] && python3 -m venv "$WORK/venv" >/dev/null 2>&1 \
-   && timeout 600 "$WORK/venv/bin/pip" install -q --disable-pip-version-check sigstore >/dev/null 2>&1; then
-  PY="$WORK/venv/bin/python"
-fi
-if [ -z "$PY" ]; then
-  echo "Python reference client: unavailable (pip install sigstore failed); airlock figures alone"
+if ! PY=$(bash "$ROOT/Tests/interop/support/sigstore-python.sh" 2>"$WORK/python-unavailable"); then
+  echo "Python reference client: unavailable ($(cat "$WORK/python-unavailable")); airlock figures alone"
   exit 0
 fi
-python3 - "$TRUSTED_ROOT" "$WORK/trust_config.json" <<'PY'
-import json, sys
-root = json.load(open(sys.argv[1]))
-service = lambda url: {"url": url, "majorApiVersion": 1, "operator": "airlock-bench", "validFor": {"start": "2020-01-01T00:00:00Z"}}
-config = {"mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json", "trustedRoot": root,
-          "signingConfig": {"mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json",
-                            "caUrls": [service("https://fulcio.invalid")], "oidcUrls": [service("https://oidc.invalid")],
-                            "rekorTlogUrls": [service("https://rekor.invalid")], "rekorTlogConfig": {"selector": "ANY"},
-                            "tsaUrls": [], "tsaConfig": {"selector": "ANY"}}}
-json.dump(config, open(sys.argv[2], "w"))
-PY
+python3 "$ROOT/Tests/interop/support/sigstore_trust_config.py" "$TRUSTED_ROOT" "$WORK/trust_config.json"
 python_command=("$PY" -m sigstore --trust-config "$WORK/trust_config.json" verify identity --offline --bundle "$BUNDLE" \
   --cert-identity "$ID" --cert-oidc-issuer "$ISSUER" "$ARTIFACT")
 if ! "${python_command[@]}" >/dev/null 2>&1; then
