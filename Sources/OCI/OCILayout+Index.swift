@@ -25,8 +25,8 @@ extension OCILayout {
     /// platform manifests and referrers). The bytes must parse as `mediaType`.
     public func storeManifest(_ bytes: Data, mediaType: String) throws -> Descriptor {
         let document = try ManifestDocument.parse(bytes, mediaType: mediaType)
-        try addBlob(bytes)
-        return Descriptor(mediaType: mediaType, digest: Digest.of(bytes), size: Int64(bytes.count), artifactType: document.artifactType)
+        let digest = try addBlob(bytes)
+        return Descriptor(mediaType: mediaType, digest: digest, size: Int64(bytes.count), artifactType: document.artifactType)
     }
 
     /// Stores a manifest (blob) and lists it in `index.json` with `annotations` and
