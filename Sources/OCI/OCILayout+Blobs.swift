@@ -24,6 +24,17 @@ public final class BlobReader {
         }
     }
 
+    /// Reads until `buffer` is full or the blob ends; returns how many bytes were read.
+    func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+
     /// Hashes the rest of the blob with `digest`'s algorithm in 1 MiB chunks, in constant
     /// memory, and throws unless it matches `digest` and `size`. With `overlapped`, a blob of
     /// at least `StreamHasher.backgroundThreshold` bytes is hashed on a second thread while
@@ -97,14 +108,7 @@ extension OCILayout {
             throw OCIError(.refused, "\(digest) is \(blob.size) bytes, over the \(limit)-byte limit")
         }
         var data = Data(count: Int(blob.size))
-        var filled = 0
-        try data.withUnsafeMutableBytes { buffer in
-            while filled < buffer.count {
-                let count = try blob.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                if count == 0 { break }
-                filled += count
-            }
-        }
+        let filled = try data.withUnsafeMutableBytes { try blob.readFully(into: $0) }
         guard filled == data.count else { throw OCIError(.io, "\(digest): file shrank while being read") }
         let actual = Digest.of(data, algorithm: digest.algorithm)
         guard actual == digest else {

@@ -25,36 +25,32 @@ extension OCILayout {
     }
 
     /// The stored blobs among `candidates` that parse as manifests or indexes (and whose
-    /// bytes contain `marker`, when given: a cheap filter before JSON decoding).
+    /// bytes contain `marker`, when given: a cheap filter before hashing and JSON decoding).
     func storedManifests(among candidates: [StoredBlob], containing marker: Data? = nil) throws -> [ManifestBlob] {
         var found: [ManifestBlob] = []
         for candidate in candidates {
             guard candidate.isRegularFile, let digest = candidate.digest,
                   candidate.size > 0, candidate.size <= Int64(OCILimits.maxManifestBytes),
-                  let bytes = try? jsonObjectBlob(digest), marker.map({ bytes.range(of: $0) != nil }) ?? true,
+                  let bytes = try? jsonObjectBlob(digest, containing: marker),
                   let manifest = try? ManifestBlob(storedBytes: bytes, digest: digest) else { continue }
             found.append(manifest)
         }
         return found
     }
 
-    /// The blob's bytes (digest checked) when its first byte is `{`; nil otherwise. The file
-    /// is opened once and only read past the first byte when it may be JSON.
-    private func jsonObjectBlob(_ digest: Digest) throws -> Data? {
+    /// The blob's bytes (digest checked) when its first byte is `{` and they contain `marker`
+    /// (when given); nil otherwise. The file is opened once and only read past the first byte
+    /// when it may be JSON; the bytes are hashed only when they pass both filters.
+    private func jsonObjectBlob(_ digest: Digest, containing marker: Data?) throws -> Data? {
         guard let blob = try openBlob(digest), blob.size > 0, blob.size <= Int64(OCILimits.maxManifestBytes) else { return nil }
         var bytes = Data(count: Int(blob.size))
-        var filled = 0
-        try bytes.withUnsafeMutableBytes { buffer in
+        let filled = try bytes.withUnsafeMutableBytes { buffer in
             let first = try blob.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<1]))
-            guard first == 1, buffer[0] == UInt8(ascii: "{") else { return }
-            filled = 1
-            while filled < buffer.count {
-                let count = try blob.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                if count == 0 { break }
-                filled += count
-            }
+            guard first == 1, buffer[0] == UInt8(ascii: "{") else { return 0 }
+            return try 1 + blob.readFully(into: UnsafeMutableRawBufferPointer(rebasing: buffer[1...]))
         }
-        guard filled == bytes.count, Digest.of(bytes, algorithm: digest.algorithm) == digest else { return nil }
+        guard filled == bytes.count, marker.map({ bytes.range(of: $0) != nil }) ?? true,
+              Digest.of(bytes, algorithm: digest.algorithm) == digest else { return nil }
         return bytes
     }
 }
