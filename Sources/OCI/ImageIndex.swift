@@ -42,6 +42,9 @@ public struct ImageIndex: Codable, Hashable, Sendable {
 
     /// Parses index bytes, turning any failure into one-line `OCIError(.malformed)`.
     public static func decode(_ data: Data) throws -> ImageIndex {
-        try OCIJSON.decode(ImageIndex.self, from: data, what: "image index")
+        try OCIJSON.decode(ImageIndex.self, from: data, what: documentName)
     }
+
+    /// What error messages call an index.
+    static let documentName = "image index"
 }

@@ -48,6 +48,9 @@ public struct ImageManifest: Codable, Hashable, Sendable {
 
     /// Parses manifest bytes, turning any failure into one-line `OCIError(.malformed)`.
     public static func decode(_ data: Data) throws -> ImageManifest {
-        try OCIJSON.decode(ImageManifest.self, from: data, what: "image manifest")
+        try OCIJSON.decode(ImageManifest.self, from: data, what: documentName)
     }
+
+    /// What error messages call a manifest.
+    static let documentName = "image manifest"
 }

@@ -11,7 +11,8 @@ public enum ManifestDocument: Hashable, Sendable {
     /// `config`/`layers` → image). A `mediaType` field inside the document that contradicts
     /// the expected one is an error. Docker schema 1 manifests are refused.
     public static func parse(_ data: Data, mediaType expected: String?) throws -> ManifestDocument {
-        let probe = try OCIJSON.decode(Probe.self, from: data, what: "manifest")
+        try OCIJSON.checkSyntax(data, what: "manifest")
+        let probe = try OCIJSON.decodeChecked(Probe.self, from: data, what: "manifest")
         if let declared = probe.mediaType, let expected, declared != expected {
             throw OCIError(.malformed, "manifest declares media type \(declared) but its descriptor says \(expected)")
         }
@@ -28,7 +29,8 @@ public enum ManifestDocument: Hashable, Sendable {
         } else {
             isIndex = probe.hasManifests
         }
-        return isIndex ? .index(try ImageIndex.decode(data)) : .image(try ImageManifest.decode(data))
+        return isIndex ? .index(try OCIJSON.decodeChecked(ImageIndex.self, from: data, what: ImageIndex.documentName))
+            : .image(try OCIJSON.decodeChecked(ImageManifest.self, from: data, what: ImageManifest.documentName))
     }
 
     /// The fields both kinds share.

@@ -16,6 +16,12 @@ enum OCIJSON {
     /// where Go tools keep the last, so a document with duplicate keys could mean one thing to
     /// airlock and another to a registry or runtime; it is refused.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+        try checkSyntax(data, what: what)
+        return try decodeChecked(type, from: data, what: what)
+    }
+
+    /// The checks of `decode` before decoding: the size limit and the strict syntax.
+    static func checkSyntax(_ data: Data, what: String) throws {
         guard data.count <= OCILimits.maxManifestBytes else {
             throw OCIError(.refused, "\(what) is \(data.count) bytes, over the \(OCILimits.maxManifestBytes)-byte limit")
         }
@@ -24,6 +30,10 @@ enum OCIJSON {
         } catch {
             throw OCIError(.malformed, "malformed \(what): \(error)")
         }
+    }
+
+    /// The rest of `decode`, for `data` that passed `checkSyntax`: decodes it as `T`.
+    static func decodeChecked<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
