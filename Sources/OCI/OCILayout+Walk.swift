@@ -46,8 +46,9 @@ extension OCILayout {
     /// Walks from `roots` through indexes (multi-platform), manifests, configs and layers,
     /// reading and checking every manifest and index on the way but not the config and layer
     /// blobs. A manifest's `subject` is not followed. Each digest is visited once (so cycles
-    /// end), nesting is bounded by `maxDepth`, and problems are collected, not thrown.
-    public func walk(from roots: [Descriptor], maxDepth: Int = OCILimits.maxNestingDepth) -> LayoutWalk {
+    /// end), nesting is bounded by `OCILimits.maxNestingDepth`, and problems are collected,
+    /// not thrown.
+    public func walk(from roots: [Descriptor]) -> LayoutWalk {
         var walk = LayoutWalk()
         var sizes: [Digest: Int64] = [:]
         var pending: [(Descriptor, BlobRole, Int)] = roots.reversed().map { ($0, Self.role(of: $0), 0) }
@@ -66,9 +67,9 @@ extension OCILayout {
                     "\(descriptor.digest) embedded data does not match the digest")))
             }
             guard role == .index || role == .manifest else { continue }
-            guard depth < maxDepth else {
+            guard depth < OCILimits.maxNestingDepth else {
                 walk.problems.append(LayoutProblem(digest: descriptor.digest, role: role, error: OCIError(.refused,
-                    "\(descriptor.digest) is nested more than \(maxDepth) levels deep")))
+                    "\(descriptor.digest) is nested more than \(OCILimits.maxNestingDepth) levels deep")))
                 continue
             }
             let manifest: ManifestBlob
@@ -93,7 +94,7 @@ extension OCILayout {
         return walk
     }
 
-    /// The blobs reachable from `roots` (see `walk(from:maxDepth:)`); throws the first problem.
+    /// The blobs reachable from `roots` (see `walk(from:)`); throws the first problem.
     public func reachableBlobs(from roots: [Descriptor]) throws -> [ReachableBlob] {
         let walk = walk(from: roots)
         if let problem = walk.problems.first { throw problem.error }
