@@ -23,12 +23,10 @@ public struct LayoutVerifier: Sendable {
 
     public func verify() throws -> LayoutVerification {
         let index = try layout.readIndex()
-        var walk = layout.walk(from: index.manifests)
+        let fromIndex = layout.walk(from: index.manifests)
         let stored = try layout.storedBlobs()
-        let referrers = try findReferrers(reached: Set(walk.blobs.map(\.descriptor.digest)), stored: stored)
-        if !referrers.isEmpty {
-            walk = layout.walk(from: index.manifests + referrers.map(\.descriptor))
-        }
+        let referrers = try findReferrers(reached: Set(fromIndex.blobs.map(\.descriptor.digest)), stored: stored)
+        let walk = layout.walk(from: referrers.map(\.descriptor), continuing: fromIndex)
         let manifestDigests = Set(walk.manifests.map(\.descriptor.digest))
         let leaves = walk.blobs.filter { $0.role != .index && $0.role != .manifest }
         let (leafProblems, skipped) = hash(leaves)

@@ -49,8 +49,15 @@ extension OCILayout {
     /// end), nesting is bounded by `OCILimits.maxNestingDepth`, and problems are collected,
     /// not thrown.
     public func walk(from roots: [Descriptor]) -> LayoutWalk {
-        var walk = LayoutWalk()
-        var sizes: [Digest: Int64] = [:]
+        walk(from: roots, continuing: LayoutWalk())
+    }
+
+    /// Goes on with `previous` from more `roots`: the result is what `walk(from:)` gives when
+    /// `roots` are listed after the roots `previous` started from (blobs it reached are not
+    /// visited again; blobs, manifests and problems keep the same order).
+    func walk(from roots: [Descriptor], continuing previous: LayoutWalk) -> LayoutWalk {
+        var walk = previous
+        var sizes = Dictionary(walk.blobs.map { ($0.descriptor.digest, $0.descriptor.size) }) { first, _ in first }
         var pending: [(Descriptor, BlobRole, Int)] = roots.reversed().map { ($0, Self.role(of: $0), 0) }
         while let (descriptor, role, depth) = pending.popLast() {
             if let seenSize = sizes[descriptor.digest] {
