@@ -50,8 +50,7 @@ public struct SignatureImage: Sendable, Equatable {
 
     /// The digest a `.sig` tag names (`sha256-<hex>.sig` → `sha256:<hex>`), or nil for other tags.
     public static func signedDigest(tag: String) -> Digest? {
-        guard tag.hasSuffix(".sig"), let dash = tag.firstIndex(of: "-") else { return nil }
-        return try? Digest(parsing: "\(tag[..<dash]):\(tag[tag.index(after: dash)...].dropLast(4))")
+        CosignSchemeTag(parsing: tag).flatMap { $0.suffix == .signatures ? $0.digest : nil }
     }
 
     /// Reads a `.sig` manifest: an OCI (or, with `COSIGN_DOCKER_MEDIA_TYPES`, Docker v2) image

@@ -70,18 +70,8 @@ extension OCILayout {
             return false
         }
         if let kind = entry.cosignKind, kind == .signatures || kind == .attestations { return false }
-        if let tag = entry.refName, isCosignSchemeTag(tag) { return false }
+        if let tag = entry.refName, CosignSchemeTag(parsing: tag) != nil { return false }
         return true
-    }
-
-    /// `sha256-<hex>`, optionally with `.sig`, `.att` or `.sbom`: cosign's tag scheme (§3.1, §4.2).
-    static func isCosignSchemeTag(_ tag: String) -> Bool {
-        var stem = Substring(tag)
-        if let suffix = [".sig", ".att", ".sbom"].first(where: { stem.hasSuffix($0) }) {
-            stem = stem.dropLast(suffix.count)
-        }
-        guard let dash = stem.firstIndex(of: "-") else { return false }
-        return (try? Digest(parsing: "\(stem[..<dash]):\(stem[stem.index(after: dash)...])")) != nil
     }
 }
 

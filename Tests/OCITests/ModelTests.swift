@@ -141,4 +141,17 @@ struct ModelTests {
         #expect(try ImageManifest.decode(bytes) == manifest)
         #expect(try manifest.encoded() == bytes)
     }
+
+    @Test func cosignSchemeTagsParse() {
+        let bare = "sha256-\(digest.hex)"
+        #expect(CosignSchemeTag(parsing: bare)?.digest == digest)
+        #expect(CosignSchemeTag(parsing: bare)?.suffix == nil)
+        #expect(CosignSchemeTag(parsing: bare + ".sig")?.suffix == .signatures)
+        #expect(CosignSchemeTag(parsing: bare + ".att")?.suffix == .attestations)
+        #expect(CosignSchemeTag(parsing: bare + ".sbom")?.digest == digest)
+        #expect(CosignSchemeTag(parsing: bare + ".sbom")?.suffix == .sbom)
+        for other in ["v1", "latest.sig", "sha256-\(digest.hex.dropLast()).sig", "sha256:\(digest.hex)", bare + ".sig.sig", bare + ".json"] {
+            #expect(CosignSchemeTag(parsing: other) == nil, "\(other)")
+        }
+    }
 }
