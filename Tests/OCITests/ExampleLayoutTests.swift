@@ -8,10 +8,11 @@ import OCI
 struct ExampleLayoutTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let exampleLayout = fixtures.appendingPathComponent("example-layout")
     static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test func verifiesAndResolvesBothPlatforms() throws {
-        let layout = try OCILayout.open(at: Self.fixtures.appendingPathComponent("example-layout"))
+        let layout = try OCILayout.open(at: Self.exampleLayout)
         #expect(try LayoutVerifier(layout: layout).verify().passed)
         let image = try layout.resolve(.tag("v1"))
         #expect(try layout.resolve(.soleImage) == image)
@@ -31,7 +32,7 @@ struct ExampleLayoutTests {
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let committed = try files(in: Self.fixtures.appendingPathComponent("example-layout"))
+        let committed = try files(in: Self.exampleLayout)
         let regenerated = try files(in: scratch.path("out"))
         #expect(committed.keys.sorted() == regenerated.keys.sorted())
         #expect(committed == regenerated)

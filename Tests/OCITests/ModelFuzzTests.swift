@@ -10,13 +10,11 @@ import Testing
 struct ModelFuzzTests {
     static let seed: UInt64 = 0x4F43_4931
     static let iterations = ProcessInfo.processInfo.environment["AIRLOCK_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 300
-    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/example-layout")
 
     @Test("Mutated manifests, indexes and descriptors: no trap")
     func manifests() throws {
-        let layout = try OCILayout.open(at: Self.example)
-        let index = try Data(contentsOf: Self.example.appendingPathComponent("index.json"))
+        let layout = try OCILayout.open(at: ExampleLayoutTests.exampleLayout)
+        let index = try Data(contentsOf: ExampleLayoutTests.exampleLayout.appendingPathComponent("index.json"))
         let documents = try layout.walk(from: layout.readIndex().manifests).manifests.map(\.bytes) + [index]
         var random = SplitMix64(seed: Self.seed)
         var parsed = 0
