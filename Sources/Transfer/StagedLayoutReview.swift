@@ -14,7 +14,7 @@ struct StagedLayoutReview {
     let destination: OCILayout?
 
     /// Blobs that came from the destination instead of the archive.
-    private(set) var linkedFromDestination = Set<Digest>()
+    private var linkedFromDestination = Set<Digest>()
 
     init(staged: StagedArchive, destination: OCILayout?) throws {
         guard staged.hasLayoutMarker else {

@@ -81,16 +81,16 @@ public struct Unpacker {
             }
         }
 
-        let incoming = Set(staged.blobs.keys).subtracting(review.linkedFromDestination)
+        // `staged.blobs` are the archive's own: blobs the review linked in from the destination are not among them.
         if let existing {
-            let merge = try merge(staged: staged, incoming: incoming, archiveIndex: catalog.index, into: existing, force: request.force)
+            let merge = try merge(staged: staged, archiveIndex: catalog.index, into: existing, force: request.force)
             return UnpackResult(images: images, reports: reports, blobsAdded: merge.added.count,
                                 bytesAdded: merge.added.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) },
                                 blobsAlreadyPresent: staged.blobs.count - merge.added.count, indexEntriesAdded: merge.entries, createdLayout: false)
         }
         try install(staging, at: destination)
-        return UnpackResult(images: images, reports: reports, blobsAdded: incoming.count,
-                            bytesAdded: incoming.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) }, blobsAlreadyPresent: 0,
+        return UnpackResult(images: images, reports: reports, blobsAdded: staged.blobs.count,
+                            bytesAdded: staged.blobs.values.reduce(0, +), blobsAlreadyPresent: 0,
                             indexEntriesAdded: catalog.index.manifests.count, createdLayout: true)
     }
 
@@ -141,7 +141,7 @@ public struct Unpacker {
 
     /// An existing layout: under its writer lock, check the index merge (of the staged
     /// `archiveIndex`), rename the blobs it lacks into place (fsynced), then replace `index.json`.
-    private func merge(staged: StagedArchive, incoming: Set<Digest>, archiveIndex: ImageIndex, into layout: OCILayout,
+    private func merge(staged: StagedArchive, archiveIndex: ImageIndex, into layout: OCILayout,
                        force: Bool) throws -> (added: [Digest], entries: Int) {
         // A conflict is reported before the lock is taken (its lock file may not exist yet).
         _ = try IndexMerge(existing: try layout.readIndex(), incoming: archiveIndex, force: force).merged()
@@ -149,7 +149,7 @@ public struct Unpacker {
             let merge = try IndexMerge(existing: index, incoming: archiveIndex, force: force).merged()
             var added: [Digest] = []
             var touched = Set<String>()
-            for digest in incoming.sorted() where !layout.hasBlob(digest) {
+            for digest in staged.blobs.keys.sorted() where !layout.hasBlob(digest) {
                 let target = layout.blobURL(digest)
                 let directory = target.deletingLastPathComponent().path
                 try StagingArea.createDirectories(directory)
