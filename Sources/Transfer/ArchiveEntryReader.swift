@@ -1,5 +1,4 @@
 import AirlockCrypto
-import Foundation
 
 /// A regular file read from an archive: its size and, once read, its digest.
 struct ArchiveFile {
@@ -108,13 +107,6 @@ final class ArchiveEntryReader {
             throw TransferError(.mismatch, "archive entry \(TransferError.quoted(file.name)): content does not match its digest (it hashes to \(digest))")
         }
         return digest
-    }
-
-    /// Reads the whole (small) file `next()` returned.
-    func readAll() throws -> (Data, Digest) {
-        var data = Data()
-        let digest = try readData { data.append(contentsOf: $0) }
-        return (data, digest)
     }
 
     private func noteUnique(_ header: TarEntryHeader, key: String) throws {
