@@ -9,11 +9,10 @@ import OCI
 /// (`manifest.json`, `<id>/layer.tar`) is converted into one (`DockerArchiveConversion`).
 struct ArchiveImporter {
     let limits: ArchiveLimits
-    let progress: TransferProgress?
 
     func importLayout(from path: String, into staging: StagingArea) throws -> OCILayout {
         let staged = try ArchiveStager.stageLayout(from: path, into: staging, policy: ArchiveEntryPolicy(dockerArchive: true),
-                                                   limits: limits, durable: false, progress: progress)
+                                                   limits: limits, durable: false)
         do {
             if staged.hasIndex || staged.hasLayoutMarker {
                 var review = try StagedLayoutReview(staged: staged, destination: nil)

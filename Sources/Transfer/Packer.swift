@@ -21,7 +21,7 @@ public struct Packer {
         guard !request.images.isEmpty else { throw TransferError(.malformed, "no image to pack") }
         var selected: [SelectedImage] = []
         for reference in request.images {
-            let source = try SourceLayout.open(reference, limits: request.limits, progress: nil)
+            let source = try SourceLayout.open(reference, limits: request.limits)
             let descriptor = try source.layout.resolve(reference.selector)
             let image = try ImageCatalog(layout: source.layout).entry(for: descriptor)
             selected.append(SelectedImage(source: source, image: image))
