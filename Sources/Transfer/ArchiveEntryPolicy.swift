@@ -64,9 +64,7 @@ struct ArchiveEntryPolicy {
         let components = raw.split(separator: "/", omittingEmptySubsequences: false)
         guard !components.contains("..") else { throw refuse("path traversal (..)") }
 
-        var name = Substring(raw)
-        if name.hasPrefix("./") { name = name.dropFirst(2) }
-        if header.kind == .directory, name.hasSuffix("/") { name = name.dropLast() }
+        let name = Self.normalizedName(header)
         let parts = name.isEmpty ? [] : name.split(separator: "/", omittingEmptySubsequences: false)
         guard !parts.contains(where: { $0.isEmpty || $0 == "." }) else {
             throw refuse("not a normalized path (empty or . component)")
@@ -88,6 +86,14 @@ struct ArchiveEntryPolicy {
         case .special(let what):
             throw refuse("\(what) is not accepted")
         }
+    }
+
+    /// The entry's name without one leading `./` and, for a directory, without its trailing `/`.
+    static func normalizedName(_ header: TarEntryHeader) -> Substring {
+        var name = Substring(header.name)
+        if name.hasPrefix("./") { name = name.dropFirst(2) }
+        if header.kind == .directory, name.hasSuffix("/") { name = name.dropLast() }
+        return name
     }
 
     private func classifyFile(_ parts: [Substring]) throws -> AcceptedEntry? {

@@ -48,7 +48,7 @@ final class ArchiveEntryReader {
             }
             let entry = try policy.classify(header)
             if entry == .directory {
-                try noteUnique(header, key: "dir:" + normalizedDirectory(header.name))
+                try noteUnique(header, key: "dir:" + ArchiveEntryPolicy.normalizedName(header))
                 continue
             }
             if case .dockerLayerLink(let path, _) = entry {
@@ -111,13 +111,6 @@ final class ArchiveEntryReader {
 
     private func noteUnique(_ header: TarEntryHeader, key: String) throws {
         guard seen.insert(key).inserted else { throw TransferError.entry(header.name, "duplicate entry") }
-    }
-
-    private func normalizedDirectory(_ name: String) -> String {
-        var path = Substring(name)
-        if path.hasPrefix("./") { path = path.dropFirst(2) }
-        if path.hasSuffix("/") { path = path.dropLast() }
-        return String(path)
     }
 
     private func checkSize(_ header: TarEntryHeader, _ entry: AcceptedEntry) throws {
