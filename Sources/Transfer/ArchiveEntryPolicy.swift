@@ -24,12 +24,17 @@ enum AcceptedEntry: Hashable {
         switch self {
         case .layoutMarker: "oci-layout"
         case .index: "index.json"
-        case .blob(let digest): "blobs/\(digest.algorithm.rawValue)/\(digest.hex)"
+        case .blob(let digest): digest.blobPath
         case .airlockFile(let path): "airlock/\(path)"
         case .dockerFile(let path): path
         case .dockerLayerLink, .directory: nil
         }
     }
+}
+
+extension Digest {
+    /// `blobs/<alg>/<hex>`: where a layout holds this blob, as staged and as archived.
+    var blobPath: String { "blobs/\(algorithm.rawValue)/\(hex)" }
 }
 
 /// Which tar entries airlock accepts, and what they are. Every entry of an archive is

@@ -89,7 +89,7 @@ public struct Packer {
         guard reader.size == blob.size else {
             throw TransferError(.mismatch, "blob \(name) is \(reader.size) bytes but its descriptor says \(blob.size)")
         }
-        try writer.beginFile("blobs/\(blob.digest.algorithm.rawValue)/\(blob.digest.hex)", size: blob.size)
+        try writer.beginFile(blob.digest.blobPath, size: blob.size)
         let hasher = StreamHasher(blob.digest.algorithm, expectedSize: blob.size)
         var remaining = blob.size
         do {

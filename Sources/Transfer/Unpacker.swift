@@ -153,7 +153,7 @@ public struct Unpacker {
                 let target = layout.blobURL(digest)
                 let directory = target.deletingLastPathComponent().path
                 try StagingArea.createDirectories(directory)
-                try TransferError.fileSystem { try FileSystem.move(staged.staging.filePath(StagedLayoutReview.path(digest)), to: target.path) }
+                try TransferError.fileSystem { try FileSystem.move(staged.staging.filePath(digest.blobPath), to: target.path) }
                 touched.insert(directory)
                 added.append(digest)
             }
