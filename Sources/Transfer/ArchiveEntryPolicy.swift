@@ -24,12 +24,17 @@ enum AcceptedEntry: Hashable {
         switch self {
         case .layoutMarker: "oci-layout"
         case .index: "index.json"
-        case .blob(let digest): "blobs/\(digest.algorithm.rawValue)/\(digest.hex)"
+        case .blob(let digest): digest.blobPath
         case .airlockFile(let path): "airlock/\(path)"
         case .dockerFile(let path): path
         case .dockerLayerLink, .directory: nil
         }
     }
+}
+
+extension Digest {
+    /// `blobs/<alg>/<hex>`: where a layout holds this blob, as staged and as archived.
+    var blobPath: String { "blobs/\(algorithm.rawValue)/\(hex)" }
 }
 
 /// Which tar entries airlock accepts, and what they are. Every entry of an archive is
@@ -64,9 +69,7 @@ struct ArchiveEntryPolicy {
         let components = raw.split(separator: "/", omittingEmptySubsequences: false)
         guard !components.contains("..") else { throw refuse("path traversal (..)") }
 
-        var name = Substring(raw)
-        if name.hasPrefix("./") { name = name.dropFirst(2) }
-        if header.kind == .directory, name.hasSuffix("/") { name = name.dropLast() }
+        let name = Self.normalizedName(header)
         let parts = name.isEmpty ? [] : name.split(separator: "/", omittingEmptySubsequences: false)
         guard !parts.contains(where: { $0.isEmpty || $0 == "." }) else {
             throw refuse("not a normalized path (empty or . component)")
@@ -88,6 +91,14 @@ struct ArchiveEntryPolicy {
         case .special(let what):
             throw refuse("\(what) is not accepted")
         }
+    }
+
+    /// The entry's name without one leading `./` and, for a directory, without its trailing `/`.
+    static func normalizedName(_ header: TarEntryHeader) -> Substring {
+        var name = Substring(header.name)
+        if name.hasPrefix("./") { name = name.dropFirst(2) }
+        if header.kind == .directory, name.hasSuffix("/") { name = name.dropLast() }
+        return name
     }
 
     private func classifyFile(_ parts: [Substring]) throws -> AcceptedEntry? {

@@ -1,5 +1,4 @@
 import AirlockCrypto
-import Foundation
 
 /// A regular file read from an archive: its size and, once read, its digest.
 struct ArchiveFile {
@@ -49,7 +48,7 @@ final class ArchiveEntryReader {
             }
             let entry = try policy.classify(header)
             if entry == .directory {
-                try noteUnique(header, key: "dir:" + normalizedDirectory(header.name))
+                try noteUnique(header, key: "dir:" + ArchiveEntryPolicy.normalizedName(header))
                 continue
             }
             if case .dockerLayerLink(let path, _) = entry {
@@ -110,22 +109,8 @@ final class ArchiveEntryReader {
         return digest
     }
 
-    /// Reads the whole (small) file `next()` returned.
-    func readAll() throws -> (Data, Digest) {
-        var data = Data()
-        let digest = try readData { data.append(contentsOf: $0) }
-        return (data, digest)
-    }
-
     private func noteUnique(_ header: TarEntryHeader, key: String) throws {
         guard seen.insert(key).inserted else { throw TransferError.entry(header.name, "duplicate entry") }
-    }
-
-    private func normalizedDirectory(_ name: String) -> String {
-        var path = Substring(name)
-        if path.hasPrefix("./") { path = path.dropFirst(2) }
-        if path.hasSuffix("/") { path = path.dropLast() }
-        return String(path)
     }
 
     private func checkSize(_ header: TarEntryHeader, _ entry: AcceptedEntry) throws {

@@ -9,11 +9,10 @@ import OCI
 /// (`manifest.json`, `<id>/layer.tar`) is converted into one (`DockerArchiveConversion`).
 struct ArchiveImporter {
     let limits: ArchiveLimits
-    let progress: TransferProgress?
 
     func importLayout(from path: String, into staging: StagingArea) throws -> OCILayout {
         let staged = try ArchiveStager.stageLayout(from: path, into: staging, policy: ArchiveEntryPolicy(dockerArchive: true),
-                                                   limits: limits, durable: false, progress: progress)
+                                                   limits: limits, durable: false)
         do {
             if staged.hasIndex || staged.hasLayoutMarker {
                 var review = try StagedLayoutReview(staged: staged, destination: nil)
@@ -64,7 +63,7 @@ struct DockerArchiveConversion {
             let layers = try record.layers.map { try blob($0, mediaType: MediaType.ociLayer, moved: &moved) }
             let manifest = try ImageManifest(config: config, layers: layers).encoded()
             let descriptor = Descriptor(mediaType: MediaType.ociManifest, content: manifest)
-            try write(manifest, to: StagedLayoutReview.path(descriptor.digest))
+            try write(manifest, to: descriptor.digest.blobPath)
             let tags = (record.repoTags ?? []).compactMap(Self.splitRepoTag)
             if tags.isEmpty { entries.append(descriptor) }
             for (repository, tag) in tags {
@@ -89,7 +88,7 @@ struct DockerArchiveConversion {
         let descriptor: Descriptor
         if let file = staged.dockerFiles[resolved] {
             descriptor = Descriptor(mediaType: mediaType, digest: file.digest, size: file.size)
-            let target = staged.staging.filePath(StagedLayoutReview.path(file.digest))
+            let target = staged.staging.filePath(file.digest.blobPath)
             try StagingArea.createDirectories((target as NSString).deletingLastPathComponent)
             if !FileManager.default.fileExists(atPath: target) {
                 try TransferError.fileSystem { try FileSystem.move(staged.staging.filePath(resolved), to: target) }

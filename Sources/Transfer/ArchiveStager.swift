@@ -61,7 +61,7 @@ final class ArchiveStager {
     /// Stages the whole archive at `path` as a layout would be read: each blob is held to the
     /// size that `index.json` and the manifests staged before it declare (`DeclaredSizes`).
     static func stageLayout(from path: String, into staging: StagingArea, policy: ArchiveEntryPolicy = ArchiveEntryPolicy(),
-                            limits: ArchiveLimits, durable: Bool, progress: TransferProgress?) throws -> StagedArchive {
+                            limits: ArchiveLimits, durable: Bool, progress: TransferProgress? = nil) throws -> StagedArchive {
         let reader = ArchiveEntryReader(reader: try TarReader(path: path), policy: policy, limits: limits)
         let declared = DeclaredSizes()
         reader.declaredSize = declared.size(of:)

@@ -42,20 +42,34 @@ public struct ImageCatalog {
 
     /// Every image of the layout with its platforms and attachments.
     public func images() throws -> [ImageEntry] {
-        try imageEntries.map(entry(for:))
+        var scanned: [Digest: [ManifestBlob]]?
+        return try imageEntries.map { descriptor in
+            try entry(for: descriptor) {
+                let referrers = try scanned ?? layout.referrersBySubject()
+                scanned = referrers
+                return referrers
+            }
+        }
     }
 
     /// The image `descriptor` names (an `index.json` entry, or a manifest stored as a blob)
     /// with its platforms and attachments.
     public func entry(for descriptor: Descriptor) throws -> ImageEntry {
+        try entry(for: descriptor) { try layout.referrersBySubject() }
+    }
+
+    /// `entry(for:)` with the layout's referrers by subject from `referrers`, which is called
+    /// once the platforms are read (so that `images()` scans the blob store once, at its first image).
+    private func entry(for descriptor: Descriptor, referrers: () throws -> [Digest: [ManifestBlob]]) throws -> ImageEntry {
         let platforms = try platforms(of: descriptor)
+        let referrers = try referrers()
         var attachments: [Attachment] = []
         var seen = Set<Digest>()
         for subject in ([descriptor.digest] + platforms.map(\.descriptor.digest)) where seen.insert(subject).inserted {
             let listed = listedAttachments[subject] ?? []
             attachments += listed
             let listedDigests = Set(listed.map(\.descriptor.digest))
-            for referrer in try layout.referrers(of: subject) where !listedDigests.contains(referrer.descriptor.digest) {
+            for referrer in referrers[subject] ?? [] where !listedDigests.contains(referrer.descriptor.digest) {
                 // Listed as an image or as another image's attachment; an unattached entry (a tagged referrer)
                 // still counts here, as a blob, so that pack carries it without its tag.
                 if imageEntries.contains(where: { $0.digest == referrer.descriptor.digest }) || listedAttachmentDigests.contains(referrer.descriptor.digest) { continue }

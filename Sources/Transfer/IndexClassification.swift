@@ -1,4 +1,5 @@
 import AirlockCrypto
+import Cosign
 import OCI
 
 /// An `index.json` entry that belongs to no image of its layout (see `IndexClassification`):
@@ -43,7 +44,7 @@ struct IndexClassification {
 
     /// Classifies `index`, reading manifests with `read`.
     init(index: ImageIndex, read: (Descriptor) throws -> ManifestDocument) throws {
-        let savedImage = index.manifests.first { $0.cosignKind == .image || $0.cosignKind == .imageIndex }
+        let savedImage = index.cosignImageEntry
         var decisions: [Decision?] = []
         var pending: [(position: Int, entry: Descriptor, document: ManifestDocument, claim: Claim?)] = []
         var imageDigests = Set<Digest>()

@@ -1,4 +1,5 @@
 import AirlockCrypto
+import Cosign
 import OCI
 
 /// How an archive's `index.json` entries join those of an existing layout: existing entries
@@ -19,7 +20,7 @@ struct IndexMerge {
     func merged() throws -> (index: ImageIndex, added: Int) {
         var result = existing
         let keepKinds = !existing.manifests.contains { $0.annotation(AnnotationKey.cosignKind) != nil }
-        let savedImage = incoming.manifests.first { $0.cosignKind == .image || $0.cosignKind == .imageIndex }?.digest
+        let savedImage = incoming.cosignImageEntry?.digest
         var added = 0
         for original in incoming.manifests where !result.manifests.contains(original) {
             var entry = original

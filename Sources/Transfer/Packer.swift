@@ -21,7 +21,7 @@ public struct Packer {
         guard !request.images.isEmpty else { throw TransferError(.malformed, "no image to pack") }
         var selected: [SelectedImage] = []
         for reference in request.images {
-            let source = try SourceLayout.open(reference, limits: request.limits, progress: nil)
+            let source = try SourceLayout.open(reference, limits: request.limits)
             let descriptor = try source.layout.resolve(reference.selector)
             let image = try ImageCatalog(layout: source.layout).entry(for: descriptor)
             selected.append(SelectedImage(source: source, image: image))
@@ -89,7 +89,7 @@ public struct Packer {
         guard reader.size == blob.size else {
             throw TransferError(.mismatch, "blob \(name) is \(reader.size) bytes but its descriptor says \(blob.size)")
         }
-        try writer.beginFile("blobs/\(blob.digest.algorithm.rawValue)/\(blob.digest.hex)", size: blob.size)
+        try writer.beginFile(blob.digest.blobPath, size: blob.size)
         let hasher = StreamHasher(blob.digest.algorithm, expectedSize: blob.size)
         var remaining = blob.size
         do {

@@ -16,7 +16,7 @@ final class SourceLayout {
     }
 
     /// Opens the layout `reference` names, reading it from a tarball when its path is a file.
-    static func open(_ reference: LayoutReference, limits: ArchiveLimits, progress: TransferProgress?) throws -> SourceLayout {
+    static func open(_ reference: LayoutReference, limits: ArchiveLimits) throws -> SourceLayout {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: reference.path, isDirectory: &isDirectory) else {
             throw TransferError(.malformed, "\(reference.path) does not exist (expected an OCI layout directory or a tarball)")
@@ -25,7 +25,7 @@ final class SourceLayout {
             return SourceLayout(layout: try OCILayout.open(at: reference.directory), displayName: reference.path, staging: nil)
         }
         let staging = try StagingArea.createTemporary()
-        let layout = try ArchiveImporter(limits: limits, progress: progress).importLayout(from: reference.path, into: staging)
+        let layout = try ArchiveImporter(limits: limits).importLayout(from: reference.path, into: staging)
         return SourceLayout(layout: layout, displayName: reference.path, staging: staging)
     }
 }

@@ -14,7 +14,7 @@ struct StagedLayoutReview {
     let destination: OCILayout?
 
     /// Blobs that came from the destination instead of the archive.
-    private(set) var linkedFromDestination = Set<Digest>()
+    private var linkedFromDestination = Set<Digest>()
 
     init(staged: StagedArchive, destination: OCILayout?) throws {
         guard staged.hasLayoutMarker else {
@@ -49,15 +49,13 @@ struct StagedLayoutReview {
         }
         for (digest, size) in staged.blobs.sorted(by: { $0.key.description < $1.key.description }) {
             guard let blob = reachable[digest] else {
-                throw TransferError(.hostileEntry, "archive entry \(TransferError.quoted(Self.path(digest))): not referenced by index.json or by any manifest of the archive")
+                throw TransferError(.hostileEntry, "archive entry \(TransferError.quoted(digest.blobPath)): not referenced by index.json or by any manifest of the archive")
             }
             guard blob.descriptor.size == size else {
-                throw TransferError(.mismatch, "archive entry \(TransferError.quoted(Self.path(digest))): \(size) bytes but its descriptor says \(blob.descriptor.size)")
+                throw TransferError(.mismatch, "archive entry \(TransferError.quoted(digest.blobPath)): \(size) bytes but its descriptor says \(blob.descriptor.size)")
             }
         }
     }
-
-    static func path(_ digest: Digest) -> String { "blobs/\(digest.algorithm.rawValue)/\(digest.hex)" }
 
     /// Walks from `roots`; blobs missing from the archive but present in the destination with
     /// the declared size are linked in (manifests among them, then the walk is repeated).
@@ -84,7 +82,7 @@ struct StagedLayoutReview {
 
     private func describe(_ problem: LayoutProblem) -> TransferError {
         if let digest = problem.digest, problem.error.kind != .missing {
-            return TransferError(.mismatch, "archive entry \(TransferError.quoted(Self.path(digest))): \(problem.error.message)")
+            return TransferError(.mismatch, "archive entry \(TransferError.quoted(digest.blobPath)): \(problem.error.message)")
         }
         return TransferError(problem.error.isIntegrityFailure ? .mismatch : .malformed, "archive: \(problem.error.message)")
     }
@@ -97,7 +95,7 @@ struct StagedLayoutReview {
         guard existing.size == descriptor.size else {
             throw TransferError(.mismatch, "blob \(digest) left out of the archive is \(existing.size) bytes in the destination, not \(descriptor.size)")
         }
-        let target = staged.staging.filePath(Self.path(digest))
+        let target = staged.staging.filePath(digest.blobPath)
         try StagingArea.createDirectories((target as NSString).deletingLastPathComponent)
         if link(destination.blobURL(digest).path, target) != 0 {
             do {

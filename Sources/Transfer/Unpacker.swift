@@ -81,18 +81,17 @@ public struct Unpacker {
             }
         }
 
-        let incoming = Set(staged.blobs.keys).subtracting(review.linkedFromDestination)
+        // `staged.blobs` are the archive's own: blobs the review linked in from the destination are not among them.
         if let existing {
-            let merge = try merge(staged: staged, incoming: incoming, review: review, into: existing, force: request.force)
+            let merge = try merge(staged: staged, archiveIndex: catalog.index, into: existing, force: request.force)
             return UnpackResult(images: images, reports: reports, blobsAdded: merge.added.count,
                                 bytesAdded: merge.added.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) },
                                 blobsAlreadyPresent: staged.blobs.count - merge.added.count, indexEntriesAdded: merge.entries, createdLayout: false)
         }
-        let entries = try review.layout.readIndex().manifests.count
         try install(staging, at: destination)
-        return UnpackResult(images: images, reports: reports, blobsAdded: incoming.count,
-                            bytesAdded: incoming.reduce(Int64(0)) { $0 + (staged.blobs[$1] ?? 0) }, blobsAlreadyPresent: 0,
-                            indexEntriesAdded: entries, createdLayout: true)
+        return UnpackResult(images: images, reports: reports, blobsAdded: staged.blobs.count,
+                            bytesAdded: staged.blobs.values.reduce(0, +), blobsAlreadyPresent: 0,
+                            indexEntriesAdded: catalog.index.manifests.count, createdLayout: true)
     }
 
     /// The layout at `destination`; nil when there is none yet (absent or an empty directory).
@@ -140,22 +139,21 @@ public struct Unpacker {
         try TransferError.fileSystem { try FileSystem.syncDirectory(destination.deletingLastPathComponent().path) }
     }
 
-    /// An existing layout: under its writer lock, check the index merge, rename the blobs it
-    /// lacks into place (fsynced), then replace `index.json`.
-    private func merge(staged: StagedArchive, incoming: Set<Digest>, review: StagedLayoutReview, into layout: OCILayout,
+    /// An existing layout: under its writer lock, check the index merge (of the staged
+    /// `archiveIndex`), rename the blobs it lacks into place (fsynced), then replace `index.json`.
+    private func merge(staged: StagedArchive, archiveIndex: ImageIndex, into layout: OCILayout,
                        force: Bool) throws -> (added: [Digest], entries: Int) {
-        let archiveIndex = try review.layout.readIndex()
         // A conflict is reported before the lock is taken (its lock file may not exist yet).
         _ = try IndexMerge(existing: try layout.readIndex(), incoming: archiveIndex, force: force).merged()
         return try layout.updateIndex { index in
             let merge = try IndexMerge(existing: index, incoming: archiveIndex, force: force).merged()
             var added: [Digest] = []
             var touched = Set<String>()
-            for digest in incoming.sorted() where !layout.hasBlob(digest) {
+            for digest in staged.blobs.keys.sorted() where !layout.hasBlob(digest) {
                 let target = layout.blobURL(digest)
                 let directory = target.deletingLastPathComponent().path
                 try StagingArea.createDirectories(directory)
-                try TransferError.fileSystem { try FileSystem.move(staged.staging.filePath(StagedLayoutReview.path(digest)), to: target.path) }
+                try TransferError.fileSystem { try FileSystem.move(staged.staging.filePath(digest.blobPath), to: target.path) }
                 touched.insert(directory)
                 added.append(digest)
             }
