@@ -253,9 +253,9 @@ public struct CertificateBuilder: Sendable {
     }
 
     private func sign(_ x509: OpaquePointer, with key: PrivateKey) throws {
-        // ECDSA and RSA sign with the key's default hash; Ed25519 takes none.
-        let hash = key.algorithm == .ed25519 ? nil : key.algorithm.defaultScheme.hash?.evpMD
-        guard X509_sign(x509, key.key.pointer, hash) > 0 else { throw CryptoError.openSSL("cannot sign the certificate") }
+        guard X509_sign(x509, key.key.pointer, key.defaultSigningDigest) > 0 else {
+            throw CryptoError.openSSL("cannot sign the certificate")
+        }
     }
 
     private static func add<T>(nid: Int32, _ value: UnsafeMutablePointer<T>, critical: Bool, to x509: OpaquePointer) throws {
