@@ -106,6 +106,17 @@ enum ASN1 {
         return try read(value, critical == 1)
     }
 
+    /// A new ASN.1 string of `type` (`V_ASN1_OCTET_STRING`, `V_ASN1_IA5STRING`, ...) holding
+    /// `bytes`, owned by the caller.
+    static func string(_ type: Int32, _ bytes: Data) throws -> UnsafeMutablePointer<ASN1_STRING> {
+        guard let string = ASN1_STRING_type_new(type) else { throw CryptoError.openSSL("out of memory") }
+        guard bytes.withUnsafeBytes({ ASN1_STRING_set(string, $0.baseAddress, Int32($0.count)) }) == 1 else {
+            ASN1_STRING_free(string)
+            throw CryptoError.openSSL("out of memory")
+        }
+        return string
+    }
+
     /// A new non-negative INTEGER with the big-endian magnitude `bytes`, owned by the caller.
     static func integer(_ bytes: Data) throws -> UnsafeMutablePointer<ASN1_INTEGER> {
         let bignum = bytes.withUnsafeBytes { BN_bin2bn($0.bindMemory(to: UInt8.self).baseAddress, Int32($0.count), nil) }
