@@ -65,10 +65,9 @@ public struct CertificateBuilder: Sendable {
         self.publicKey = publicKey
         self.notBefore = notBefore
         self.notAfter = notAfter
-        var random = [UInt8](repeating: 0, count: 16)
-        guard RAND_bytes(&random, Int32(random.count)) == 1 else { throw CryptoError.openSSL("no random serial number") }
+        var random = try RandomBytes.make(16)
         random[0] = random[0] & 0x7f | 0x40
-        serialNumber = Data(random)
+        serialNumber = random
     }
 
     /// Embeds an SCT from the CT log whose key is `logKey` (ECDSA P-256 or RSA, SHA-256): the
