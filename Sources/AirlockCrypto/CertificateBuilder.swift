@@ -65,10 +65,9 @@ public struct CertificateBuilder: Sendable {
         self.publicKey = publicKey
         self.notBefore = notBefore
         self.notAfter = notAfter
-        var random = [UInt8](repeating: 0, count: 16)
-        guard RAND_bytes(&random, Int32(random.count)) == 1 else { throw CryptoError.openSSL("no random serial number") }
+        var random = try RandomBytes.make(16)
         random[0] = random[0] & 0x7f | 0x40
-        serialNumber = Data(random)
+        serialNumber = random
     }
 
     /// Embeds an SCT from the CT log whose key is `logKey` (ECDSA P-256 or RSA, SHA-256): the
@@ -194,25 +193,13 @@ public struct CertificateBuilder: Sendable {
     private func addKeyIdentifiers(_ x509: OpaquePointer, issuer: Certificate?) throws {
         let subjectKeyID = try Self.keyIdentifier(of: x509)
         let authorityKeyID = try issuer.map { try $0.subjectKeyIdentifier ?? Self.keyIdentifier(of: $0.pointer) } ?? subjectKeyID
-        for (nid, identifier) in [(NID_subject_key_identifier, subjectKeyID), (NID_authority_key_identifier, authorityKeyID)] {
-            guard let octets = ASN1_OCTET_STRING_new() else { throw CryptoError.openSSL("out of memory") }
-            guard identifier.withUnsafeBytes({ ASN1_OCTET_STRING_set(octets, $0.bindMemory(to: UInt8.self).baseAddress, Int32($0.count)) }) == 1 else {
-                ASN1_OCTET_STRING_free(octets)
-                throw CryptoError.openSSL("out of memory")
-            }
-            if nid == NID_subject_key_identifier {
-                defer { ASN1_OCTET_STRING_free(octets) }
-                try Self.add(nid: nid, octets, critical: false, to: x509)
-            } else {
-                guard let authority = AUTHORITY_KEYID_new() else {
-                    ASN1_OCTET_STRING_free(octets)
-                    throw CryptoError.openSSL("out of memory")
-                }
-                defer { AUTHORITY_KEYID_free(authority) }
-                authority.pointee.keyid = octets
-                try Self.add(nid: nid, authority, critical: false, to: x509)
-            }
-        }
+        let subjectOctets = try ASN1.string(V_ASN1_OCTET_STRING, subjectKeyID)
+        defer { ASN1_OCTET_STRING_free(subjectOctets) }
+        try Self.add(nid: NID_subject_key_identifier, subjectOctets, critical: false, to: x509)
+        guard let authority = AUTHORITY_KEYID_new() else { throw CryptoError.openSSL("out of memory") }
+        defer { AUTHORITY_KEYID_free(authority) }
+        authority.pointee.keyid = try ASN1.string(V_ASN1_OCTET_STRING, authorityKeyID)
+        try Self.add(nid: NID_authority_key_identifier, authority, critical: false, to: x509)
     }
 
     /// RFC 5280 method 1: SHA-1 of the subjectPublicKey bits.
@@ -253,9 +240,9 @@ public struct CertificateBuilder: Sendable {
     }
 
     private func sign(_ x509: OpaquePointer, with key: PrivateKey) throws {
-        // ECDSA and RSA sign with the key's default hash; Ed25519 takes none.
-        let hash = key.algorithm == .ed25519 ? nil : key.algorithm.defaultScheme.hash?.evpMD
-        guard X509_sign(x509, key.key.pointer, hash) > 0 else { throw CryptoError.openSSL("cannot sign the certificate") }
+        guard X509_sign(x509, key.key.pointer, key.defaultSigningDigest) > 0 else {
+            throw CryptoError.openSSL("cannot sign the certificate")
+        }
     }
 
     private static func add<T>(nid: Int32, _ value: UnsafeMutablePointer<T>, critical: Bool, to x509: OpaquePointer) throws {
@@ -271,10 +258,9 @@ public struct CertificateBuilder: Sendable {
     private static func add(_ ext: CertificateExtension, to x509: OpaquePointer) throws {
         let object = try ASN1.object(dotted: ext.oid)
         defer { ASN1_OBJECT_free(object) }
-        guard let octets = ASN1_OCTET_STRING_new() else { throw CryptoError.openSSL("out of memory") }
+        let octets = try ASN1.string(V_ASN1_OCTET_STRING, ext.value)
         defer { ASN1_OCTET_STRING_free(octets) }
-        guard ext.value.withUnsafeBytes({ ASN1_OCTET_STRING_set(octets, $0.bindMemory(to: UInt8.self).baseAddress, Int32($0.count)) }) == 1,
-              let native = X509_EXTENSION_create_by_OBJ(nil, object, ext.critical ? 1 : 0, octets) else {
+        guard let native = X509_EXTENSION_create_by_OBJ(nil, object, ext.critical ? 1 : 0, octets) else {
             throw CryptoError.openSSL("cannot build extension \(ext.oid)")
         }
         defer { X509_EXTENSION_free(native) }

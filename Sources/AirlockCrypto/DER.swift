@@ -1,11 +1,10 @@
 import Foundation
 
-/// Strict DER encoding and decoding of the few primitive values certificate extensions carry
-/// (Fulcio's DER UTF8String extensions, OCTET STRING wrappers). Decoding rejects indefinite
-/// or non-minimal lengths and trailing bytes, as Go's `encoding/asn1` does.
+/// Strict DER encoding and decoding of the UTF8String values certificate extensions carry
+/// (Fulcio's DER UTF8String extensions). Decoding rejects indefinite or non-minimal lengths
+/// and trailing bytes, as Go's `encoding/asn1` does.
 public enum DER {
     static let utf8StringTag: UInt8 = 0x0C
-    static let octetStringTag: UInt8 = 0x04
 
     /// The text of a DER `UTF8String` that spans all of `der`.
     public static func decodeUTF8String(_ der: Data) throws -> String {
@@ -16,19 +15,9 @@ public enum DER {
         return text
     }
 
-    /// The bytes of a DER `OCTET STRING` that spans all of `der`.
-    public static func decodeOctetString(_ der: Data) throws -> Data {
-        try decodePrimitive(der, tag: octetStringTag, name: "OCTET STRING")
-    }
-
     /// `text` as a DER `UTF8String`.
     public static func encodeUTF8String(_ text: String) -> Data {
         encodePrimitive(tag: utf8StringTag, content: Data(text.utf8))
-    }
-
-    /// `bytes` as a DER `OCTET STRING`.
-    public static func encodeOctetString(_ bytes: Data) -> Data {
-        encodePrimitive(tag: octetStringTag, content: bytes)
     }
 
     static func encodePrimitive(tag: UInt8, content: Data) -> Data {

@@ -39,11 +39,7 @@ final class EVPKey: @unchecked Sendable {
 
     /// DER SubjectPublicKeyInfo of the public half.
     func publicKeyDER() throws -> Data {
-        var buffer: UnsafeMutablePointer<UInt8>?
-        let length = i2d_PUBKEY(pointer, &buffer)
-        guard length > 0, let buffer else { throw CryptoError.openSSL("cannot encode a public key") }
-        defer { airlock_openssl_free(buffer) }
-        return Data(bytes: buffer, count: Int(length))
+        try ASN1.der("cannot encode a public key") { i2d_PUBKEY(pointer, &$0) }
     }
 }
 

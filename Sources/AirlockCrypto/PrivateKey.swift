@@ -15,6 +15,10 @@ public final class PrivateKey: @unchecked Sendable {
 
     public var algorithm: KeyAlgorithm { publicKey.algorithm }
 
+    /// The digest OpenSSL signs certificates and timestamps with for this key: the default
+    /// scheme's hash for ECDSA and RSA, none (nil) for Ed25519.
+    var defaultSigningDigest: OpaquePointer? { algorithm.defaultScheme.hash?.evpMD }
+
     /// A fresh ECDSA P-256 key, the only kind `generate-key-pair` makes.
     public static func generateP256() throws -> PrivateKey {
         guard let pointer = airlock_evp_ec_gen("P-256") else {

@@ -35,11 +35,9 @@ extension EVPKey {
     /// DER PKCS#8 `PrivateKeyInfo` (unencrypted), with no trailing bytes.
     static func parsePKCS8(_ der: SecureBytes) throws -> EVPKey {
         let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = UnsafePointer(start)
-            guard let info = d2i_PKCS8_PRIV_KEY_INFO(nil, &cursor, raw.count) else { return nil }
+            guard let info = ASN1.decodeWhole(raw, decode: { d2i_PKCS8_PRIV_KEY_INFO(nil, &$0, $1) },
+                                              free: { PKCS8_PRIV_KEY_INFO_free($0) }) else { return nil }
             defer { PKCS8_PRIV_KEY_INFO_free(info) }
-            guard cursor == UnsafePointer(start) + raw.count else { return nil }
             return EVP_PKCS82PKEY(info)
         }
         guard let parsed else { throw CryptoError.openSSL("the private key is not DER PKCS#8") }
@@ -54,15 +52,8 @@ extension EVPKey {
         guard der.withUnsafeBytes({ DERSequence.tagOfSecondElement($0) }) == secondTag else {
             throw CryptoError("the \(formatName) block does not hold a \(formatName) structure")
         }
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = UnsafePointer(start)
-            let key = d2i_PrivateKey(keyType, nil, &cursor, raw.count)
-            guard let key, cursor == UnsafePointer(start) + raw.count else {
-                EVP_PKEY_free(key)
-                return nil
-            }
-            return key
+        let parsed = der.withUnsafeBytes { raw in
+            ASN1.decodeWhole(raw, decode: { d2i_PrivateKey(keyType, nil, &$0, $1) }, free: { EVP_PKEY_free($0) })
         }
         guard let parsed else { throw CryptoError.openSSL("the \(formatName) block does not hold a valid key") }
         let key = EVPKey(parsed)
@@ -75,15 +66,8 @@ extension EVPKey {
     /// DER PKCS#8 `EncryptedPrivateKeyInfo` with PBES2; `password` is asked only once the
     /// structure and its scheme have been checked.
     static func parseEncryptedPKCS8(_ der: SecureBytes, password: () throws -> SecureBytes) throws -> EVPKey {
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = UnsafePointer(start)
-            let sig = d2i_X509_SIG(nil, &cursor, raw.count)
-            guard let sig, cursor == UnsafePointer(start) + raw.count else {
-                X509_SIG_free(sig)
-                return nil
-            }
-            return sig
+        let parsed = der.withUnsafeBytes { raw in
+            ASN1.decodeWhole(raw, decode: { d2i_X509_SIG(nil, &$0, $1) }, free: { X509_SIG_free($0) })
         }
         guard let sig = parsed else {
             throw CryptoError.openSSL("the ENCRYPTED PRIVATE KEY block is not DER PKCS#8 EncryptedPrivateKeyInfo")

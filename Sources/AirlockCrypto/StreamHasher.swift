@@ -14,14 +14,12 @@ public final class StreamHasher {
     /// The largest chunk `fill` hands out.
     public static let chunkSize = HashRing.slotSize
 
-    public let algorithm: DigestAlgorithm
     private let stream: DigestStream
     private let ring: HashRing?
     private var inlineBuffer: UnsafeMutableRawBufferPointer?
 
     /// Hashes on a second thread when `inBackground`, else on the caller's thread.
     public init(_ algorithm: DigestAlgorithm, inBackground: Bool) {
-        self.algorithm = algorithm
         stream = DigestStream(algorithm)
         ring = inBackground ? HashRing(stream: stream) : nil
     }

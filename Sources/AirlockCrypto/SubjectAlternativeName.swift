@@ -126,10 +126,10 @@ extension SubjectAlternativeName {
 
     private func fill(_ entry: UnsafeMutablePointer<GENERAL_NAME>) throws {
         switch self {
-        case .uri(let text): GENERAL_NAME_set0_value(entry, GEN_URI, try Self.string(V_ASN1_IA5STRING, Data(text.utf8)))
-        case .email(let text): GENERAL_NAME_set0_value(entry, GEN_EMAIL, try Self.string(V_ASN1_IA5STRING, Data(text.utf8)))
-        case .dns(let text): GENERAL_NAME_set0_value(entry, GEN_DNS, try Self.string(V_ASN1_IA5STRING, Data(text.utf8)))
-        case .ipAddress(let text): GENERAL_NAME_set0_value(entry, GEN_IPADD, try Self.string(V_ASN1_OCTET_STRING, Self.addressBytes(text)))
+        case .uri(let text): GENERAL_NAME_set0_value(entry, GEN_URI, try ASN1.string(V_ASN1_IA5STRING, Data(text.utf8)))
+        case .email(let text): GENERAL_NAME_set0_value(entry, GEN_EMAIL, try ASN1.string(V_ASN1_IA5STRING, Data(text.utf8)))
+        case .dns(let text): GENERAL_NAME_set0_value(entry, GEN_DNS, try ASN1.string(V_ASN1_IA5STRING, Data(text.utf8)))
+        case .ipAddress(let text): GENERAL_NAME_set0_value(entry, GEN_IPADD, try ASN1.string(V_ASN1_OCTET_STRING, Self.addressBytes(text)))
         case .otherName(let oid, let text):
             guard let text else { throw CryptoError("an otherName needs a UTF8String value to be issued") }
             let object = try ASN1.object(dotted: oid)
@@ -138,7 +138,7 @@ extension SubjectAlternativeName {
                 throw CryptoError.openSSL("out of memory")
             }
             do {
-                ASN1_TYPE_set(value, V_ASN1_UTF8STRING, try Self.string(V_ASN1_UTF8STRING, Data(text.utf8)))
+                ASN1_TYPE_set(value, V_ASN1_UTF8STRING, try ASN1.string(V_ASN1_UTF8STRING, Data(text.utf8)))
             } catch {
                 ASN1_OBJECT_free(object)
                 ASN1_TYPE_free(value)
@@ -150,16 +150,6 @@ extension SubjectAlternativeName {
                 throw CryptoError.openSSL("cannot build an otherName")
             }
         }
-    }
-
-    /// A new ASN.1 string of `type` holding `bytes`.
-    private static func string(_ type: Int32, _ bytes: Data) throws -> UnsafeMutablePointer<ASN1_STRING> {
-        guard let string = ASN1_STRING_type_new(type) else { throw CryptoError.openSSL("out of memory") }
-        guard bytes.withUnsafeBytes({ ASN1_STRING_set(string, $0.baseAddress, Int32($0.count)) }) == 1 else {
-            ASN1_STRING_free(string)
-            throw CryptoError.openSSL("out of memory")
-        }
-        return string
     }
 
     private static func addressBytes(_ text: String) throws -> Data {

@@ -53,12 +53,11 @@ public struct TimestampIssuer: Sendable {
         let clock = IssuanceValues(genTime: genTime, serialNumber: serialNumber)
         let policyObject = try ASN1.object(dotted: policy)
         defer { ASN1_OBJECT_free(policyObject) }
-        let signingHash = key.algorithm == .ed25519 ? nil : key.algorithm.defaultScheme.hash?.evpMD
         guard TS_RESP_CTX_set_signer_cert(context.pointer, certificate.pointer) == 1,
               TS_RESP_CTX_set_signer_key(context.pointer, key.key.pointer) == 1 else {
             throw CryptoError.openSSL("the TSA certificate cannot sign timestamps")
         }
-        guard TS_RESP_CTX_set_signer_digest(context.pointer, signingHash ?? EVP_sha256()) == 1,
+        guard TS_RESP_CTX_set_signer_digest(context.pointer, key.defaultSigningDigest ?? EVP_sha256()) == 1,
               TS_RESP_CTX_set_ess_cert_id_digest(context.pointer, EVP_sha256()) == 1,
               TS_RESP_CTX_set_def_policy(context.pointer, policyObject) == 1,
               TS_RESP_CTX_add_md(context.pointer, hashAlgorithm.evpMD) == 1,

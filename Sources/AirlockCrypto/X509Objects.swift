@@ -73,18 +73,24 @@ enum ASN1 {
                             decode: (inout UnsafePointer<UInt8>?, Int) -> OpaquePointer?,
                             free: (OpaquePointer) -> Void) throws -> OpaquePointer {
         guard der.count <= maximumSize else { throw CryptoError("\(what) is larger than \(maximumSize) bytes") }
-        let parsed: OpaquePointer? = der.withUnsafeBytes { raw in
-            guard let start = raw.bindMemory(to: UInt8.self).baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = start
-            guard let value = decode(&cursor, raw.count) else { return nil }
-            guard cursor == start + raw.count else {
-                free(value)
-                return nil
-            }
-            return value
-        }
+        let parsed = der.withUnsafeBytes { decodeWhole($0, decode: decode, free: free) }
         guard let parsed else { throw CryptoError.openSSL("not a DER \(what) (or trailing bytes follow it)") }
         return parsed
+    }
+
+    /// Decodes one DER value that spans all of `bytes`, in place (secret bytes are not
+    /// copied); nil when it does not decode or trailing bytes follow it. The caller owns the result.
+    static func decodeWhole(_ bytes: UnsafeRawBufferPointer,
+                            decode: (inout UnsafePointer<UInt8>?, Int) -> OpaquePointer?,
+                            free: (OpaquePointer) -> Void) -> OpaquePointer? {
+        guard let start = bytes.bindMemory(to: UInt8.self).baseAddress else { return nil }
+        var cursor: UnsafePointer<UInt8>? = start
+        guard let value = decode(&cursor, bytes.count) else { return nil }
+        guard cursor == start + bytes.count else {
+            free(value)
+            return nil
+        }
+        return value
     }
 
     /// Reads the extension `nid` of `x509` decoded by OpenSSL, then frees the decoded value;
@@ -98,6 +104,17 @@ enum ASN1 {
         }
         defer { free(value) }
         return try read(value, critical == 1)
+    }
+
+    /// A new ASN.1 string of `type` (`V_ASN1_OCTET_STRING`, `V_ASN1_IA5STRING`, ...) holding
+    /// `bytes`, owned by the caller.
+    static func string(_ type: Int32, _ bytes: Data) throws -> UnsafeMutablePointer<ASN1_STRING> {
+        guard let string = ASN1_STRING_type_new(type) else { throw CryptoError.openSSL("out of memory") }
+        guard bytes.withUnsafeBytes({ ASN1_STRING_set(string, $0.baseAddress, Int32($0.count)) }) == 1 else {
+            ASN1_STRING_free(string)
+            throw CryptoError.openSSL("out of memory")
+        }
+        return string
     }
 
     /// A new non-negative INTEGER with the big-endian magnitude `bytes`, owned by the caller.

@@ -27,13 +27,10 @@
 
 static inline void airlock_openssl_free(void *p) { OPENSSL_free(p); }
 static inline void *airlock_openssl_malloc(size_t n) { return OPENSSL_malloc(n); }
-static inline unsigned long airlock_openssl_version_number(void) { return OPENSSL_VERSION_NUMBER; }
 
 static inline long airlock_bio_get_mem_data(BIO *b, char **pp) { return BIO_get_mem_data(b, pp); }
-static inline size_t airlock_bio_pending(BIO *b) { return BIO_pending(b); }
 
 static inline EVP_PKEY *airlock_evp_ec_gen(const char *curve) { return EVP_EC_gen(curve); }
-static inline EVP_PKEY *airlock_evp_rsa_gen(unsigned int bits) { return EVP_RSA_gen(bits); }
 
 static inline int airlock_sk_x509_num(const STACK_OF(X509) *s) { return sk_X509_num(s); }
 static inline X509 *airlock_sk_x509_value(const STACK_OF(X509) *s, int i) { return sk_X509_value(s, i); }
@@ -51,7 +48,6 @@ static inline ASN1_OBJECT *airlock_sk_asn1_object_value(const STACK_OF(ASN1_OBJE
 static inline void airlock_extended_key_usage_free(EXTENDED_KEY_USAGE *s) { sk_ASN1_OBJECT_pop_free(s, ASN1_OBJECT_free); }
 
 static inline unsigned long airlock_xn_flag_rfc2253(void) { return XN_FLAG_RFC2253; }
-static inline int airlock_ts_vfy_all_data(void) { return TS_VFY_ALL_DATA; }
 
 static inline void airlock_openssl_secure_free(void *p) { OPENSSL_secure_free(p); }
 static inline void airlock_openssl_secure_clear_free(void *p, size_t n) { OPENSSL_secure_clear_free(p, n); }

@@ -25,15 +25,13 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
     }
 
     public let kind: Kind
-    /// The file concerned, as it is named in `message`.
-    public let path: String
     /// The errno of a failed call; 0 for the other kinds.
     public let code: Int32
     public let message: String
 
     /// `cannot <operation> <path>: <the system's text for code>`.
     public init(failedTo operation: String, _ path: String, code: Int32) {
-        self.init(kind: .failed, path: path, code: code, message: "cannot \(operation) \(path): \(Self.text(of: code))")
+        self.init(kind: .failed, code: code, message: "cannot \(operation) \(path): \(Self.text(of: code))")
     }
 
     init(_ kind: Kind, _ path: String, limit: Int = 0) {
@@ -45,12 +43,11 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable, Equatab
         case .exists: "\(path) already exists"
         case .overLimit: "\(path) is over the \(limit)-byte limit"
         }
-        self.init(kind: kind, path: path, code: 0, message: message)
+        self.init(kind: kind, code: 0, message: message)
     }
 
-    private init(kind: Kind, path: String, code: Int32, message: String) {
+    private init(kind: Kind, code: Int32, message: String) {
         self.kind = kind
-        self.path = path
         self.code = code
         self.message = message
     }

@@ -146,10 +146,15 @@ import Testing
         #expect(error?.message.contains("import-key-pair") == true)
     }
 
-    /// The JSON of a fresh N=65536 key file with one textual substitution.
+    /// The envelope JSON of one N=65536 key file, made once: the tests using it only parse it.
+    private static let sampleEnvelopeText = Result {
+        let file = try CosignKeyFile(encrypting: try PrivateKey.generateP256(), password: SecureBytes(utf8: "correct horse"))
+        return String(decoding: file.envelope.json, as: UTF8.self)
+    }
+
+    /// The JSON of the sample N=65536 key file with one textual substitution.
     private func envelopeJSON(replacing original: String, with replacement: String) throws -> Data {
-        let file = try CosignKeyFile(encrypting: try PrivateKey.generateP256(), password: password)
-        let text = String(decoding: file.envelope.json, as: UTF8.self)
+        let text = try Self.sampleEnvelopeText.get()
         guard original.isEmpty || text.contains(original) else { throw CryptoError("test setup: \(original) not found") }
         return Data((original.isEmpty ? text : text.replacingOccurrences(of: original, with: replacement)).utf8)
     }

@@ -20,16 +20,16 @@ struct OracleSignatureTests {
     @Test(arguments: ["ecdsa-p256", "rsa-2048", "ed25519"])
     func signaturesVerifyBothWays(name: String) throws {
         let key = try Self.makeKey(name)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oracle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let password = "oracle-pw"
+        let message = Data("signed by one, verified by the other\n".utf8)
+        let dir = try OpenSSLCommand.directory([
+            "k.key": Data(try CosignKeyFile(encrypting: key, password: SecureBytes(utf8: password)).pem.utf8),
+            "k.pub": Data(key.publicKey.pem.utf8),
+            "payload": message,
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let keyFile = dir.appendingPathComponent("k.key"), pubFile = dir.appendingPathComponent("k.pub")
         let payload = dir.appendingPathComponent("payload")
-        try Data(try CosignKeyFile(encrypting: key, password: SecureBytes(utf8: password)).pem.utf8).write(to: keyFile)
-        try Data(key.publicKey.pem.utf8).write(to: pubFile)
-        let message = Data("signed by one, verified by the other\n".utf8)
-        try message.write(to: payload)
         let env = ["COSIGN_PASSWORD": password]
 
         // The oracle decrypts airlock's key file to the same public key.
