@@ -113,18 +113,6 @@ struct TrustedRootTests {
         #expect(ValidityWindow.unbounded.contains(Date.distantPast))
     }
 
-    @Test func timestampAuthorityChainsSplitTheLeafOnlyWhenItIsNotACA() {
-        let leaf = Data("leaf".utf8), intermediate = Data("intermediate".utf8), root = Data("root".utf8)
-        let isCA: (Data) -> Bool = { $0 != leaf }
-        let full = CertificateAuthority(uri: "tsa", certificates: [leaf, intermediate, root])
-        #expect(full.timestampAuthorityChain(isCA: isCA) == (leaf, [intermediate], root))
-        let noLeaf = CertificateAuthority(uri: "tsa", certificates: [intermediate, root])
-        #expect(noLeaf.timestampAuthorityChain(isCA: isCA) == (nil, [intermediate], root))
-        let leafOnly = CertificateAuthority(uri: "tsa", certificates: [leaf])
-        #expect(leafOnly.timestampAuthorityChain(isCA: isCA) == (leaf, [], nil))
-        #expect(full.root == root && full.intermediates == [leaf, intermediate])
-    }
-
     @Test(.enabled(if: SharedData.isAvailable))
     func encodingRoundTrips() throws {
         for name in ["production_trusted_root.json", "staging_trusted_root.json"] {
