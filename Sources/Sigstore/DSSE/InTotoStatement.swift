@@ -65,12 +65,7 @@ public struct InTotoStatement: Sendable, Equatable {
 
     /// Parses statement JSON (a DSSE payload).
     public init(json data: Data, limits: JSONLimits = .default) throws(FormatError) {
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(data, limits: limits)
-        } catch {
-            throw FormatError("in-toto statement", error)
-        }
+        let value = try JSONValue.parse(data, limits: limits, document: "in-toto statement")
         try self.init(value)
     }
 
