@@ -26,12 +26,12 @@ struct TrustedRootTests {
         let rekor = try #require(production.transparencyLog(id: Data(lowercaseHex: "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d")!))
         #expect(rekor.baseURL == "https://rekor.sigstore.dev")
         #expect(rekor.publicKey.algorithm == .ecdsaP256)
-        #expect(rekor.signatureScheme == .ecdsa(.sha256))
+        #expect(rekor.publicKey.algorithm.defaultScheme == .ecdsa(.sha256))
         #expect(rekor.validFor.start == Date(timeIntervalSince1970: 1610452407))
         #expect(rekor.validFor.end == nil)
         // The Rekor v1 / CT log ID is SHA-256 of the key (§7.5), and the root's IDs agree.
         for log in production.ctLogs + [rekor] {
-            #expect(LogKeyID.spkiSHA256(log.publicKey) == log.logID)
+            #expect(log.publicKey.spkiSHA256 == log.logID)
         }
         let ctTest = try #require(production.ctLogs.first)
         #expect(ctTest.validFor.end.map(RFC3339.format) == "2022-10-31T23:59:59.999Z")
@@ -39,7 +39,7 @@ struct TrustedRootTests {
         let staging = try TrustedRoot(json: SharedData.file("conformance/staging_trusted_root.json"))
         let pkcs1 = try #require(staging.ctLogs.first { $0.keyDetails == .pkcs1RSAPKCS1v5 })
         #expect(pkcs1.publicKey.algorithm == .rsa(bits: 4096))
-        #expect(pkcs1.signatureScheme == .rsaPKCS1v15(.sha256))
+        #expect(pkcs1.publicKey.algorithm.defaultScheme == .rsaPKCS1v15(.sha256))
     }
 
     @Test(.enabled(if: SharedData.isAvailable))
@@ -51,7 +51,7 @@ struct TrustedRootTests {
             let host = try #require(log.host)
             #expect(host.hasPrefix("log2025-alpha"))
             #expect(try LogKeyID.signedNote(log.publicKey, origin: host) == log.logID, "\(host)")
-            #expect(log.signatureScheme == .ed25519)
+            #expect(log.publicKey.algorithm.defaultScheme == .ed25519)
         }
     }
 

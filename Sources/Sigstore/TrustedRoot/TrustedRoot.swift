@@ -82,10 +82,6 @@ public struct TransparencyLogInstance: Sendable, Equatable {
         self.operatorName = operatorName
     }
 
-    /// The scheme of the log's own signatures (checkpoints, SCTs), derived from the key:
-    /// P-256/SHA-256, P-384/SHA-384, P-521/SHA-512, RSA PKCS#1 v1.5/SHA-256, pure Ed25519.
-    public var signatureScheme: SignatureScheme { publicKey.algorithm.defaultScheme }
-
     /// The host name of `baseURL` (no scheme, port or path): a Rekor v2 log's checkpoint origin
     /// and signed-note name. Nil when `baseURL` has no host.
     public var host: String? {
