@@ -37,6 +37,13 @@ public struct InTotoStatement: Sendable, Equatable {
             self.mediaType = mediaType
             self.annotations = annotations
         }
+
+        /// Whether `digest[algorithm name]` is present and its hex decodes to `digest`'s bytes
+        /// (sigstore-go's digest-mode match; hex case-insensitive).
+        public func matches(_ digest: Digest) -> Bool {
+            guard let hex = self.digest[digest.algorithm.rawValue] else { return false }
+            return Data(lowercaseHex: hex.lowercased()) == digest.bytes
+        }
     }
 
     /// The `_type` URI.
@@ -97,13 +104,9 @@ public struct InTotoStatement: Sendable, Equatable {
         }
     }
 
-    /// Whether some subject has `digest[algorithm name]` whose hex decodes to `digest`'s bytes
-    /// (sigstore-go's digest-mode match; hex case-insensitive).
+    /// Whether some subject matches `digest` (`Subject.matches(_:)`).
     public func hasSubject(matching digest: Digest) -> Bool {
-        subjects.contains { subject in
-            guard let hex = subject.digest[digest.algorithm.rawValue] else { return false }
-            return Data(lowercaseHex: hex.lowercased()) == digest.bytes
-        }
+        subjects.contains { $0.matches(digest) }
     }
 
     /// The statement as JSON, members in protobuf field order (`_type`, `subject`,
