@@ -20,6 +20,12 @@ public enum JSONValue: Sendable {
         .object(dictionary.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { (key: $0.key, value: $0.value) })
     }
 
+    /// An object of string members, sorted as `object(sortingKeysOf:)` sorts them (how Go's
+    /// `encoding/json` writes a `map[string]string`).
+    public static func stringMap(_ map: [String: String]) -> JSONValue {
+        object(sortingKeysOf: map.mapValues { .string($0) })
+    }
+
     /// The member named `key` of an object (exact match), or nil.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }

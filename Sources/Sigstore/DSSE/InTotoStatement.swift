@@ -63,7 +63,7 @@ public struct InTotoStatement: Sendable, Equatable {
     /// The statement `cosign sign` (cosign 3, bundle format) signs for an image:
     /// one subject with the manifest digest and optional annotations, an empty predicate.
     public static func cosignSign(digest: Digest, annotations: [String: String]?) -> InTotoStatement {
-        let annotationValue = annotations.map { JSONValue.object(sortingKeysOf: $0.mapValues { JSONValue.string($0) }) }
+        let annotationValue = annotations.map(JSONValue.stringMap)
         return InTotoStatement(type: typeV1,
                                subjects: [Subject(digest: [digest.algorithm.rawValue: digest.hex], annotations: annotationValue)],
                                predicateType: cosignSignPredicateType,
@@ -130,7 +130,7 @@ extension InTotoStatement.Subject {
         var members: [(key: String, value: JSONValue)] = []
         if let name { members.append((key: "name", value: .string(name))) }
         if let uri { members.append((key: "uri", value: .string(uri))) }
-        if !digest.isEmpty { members.append((key: "digest", value: .object(sortingKeysOf: digest.mapValues { .string($0) }))) }
+        if !digest.isEmpty { members.append((key: "digest", value: .stringMap(digest))) }
         if let content { members.append((key: "content", value: .string(Base64.encode(content)))) }
         if let downloadLocation { members.append((key: "downloadLocation", value: .string(downloadLocation))) }
         if let mediaType { members.append((key: "mediaType", value: .string(mediaType))) }
