@@ -113,8 +113,6 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ value: Int64) { text = String(value) }
 
-    public init(_ value: UInt64) { text = String(value) }
-
     /// A number from text that follows the JSON number grammar; nil otherwise.
     public init?(text: String) {
         guard JSONNumber.isValid(Array(text.utf8)) else { return nil }
@@ -130,9 +128,6 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 
     /// The value of a plain integer that fits `Int64`.
     public var int64Value: Int64? { isPlainInteger ? Int64(text) : nil }
-
-    /// The value of a plain non-negative integer that fits `UInt64`.
-    public var uint64Value: UInt64? { isPlainInteger ? UInt64(text) : nil }
 
     /// The nearest `Double` (correctly rounded); nil when out of range.
     public var doubleValue: Double? {
