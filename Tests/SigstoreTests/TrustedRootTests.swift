@@ -3,6 +3,7 @@ import AirlockCrypto
 import Foundation
 import Testing
 @testable import Sigstore
+import SigstoreTestKit
 
 @Suite("Trusted root")
 struct TrustedRootTests {
@@ -124,7 +125,7 @@ struct TrustedRootTests {
 
     @Test func buildsAndEncodesARootForATestInstance() throws {
         let logKey = try PrivateKey.generateP256().publicKey
-        let edKey = try TestKeys.ed25519(seed: 7).publicKey
+        let edKey = try KitKeys.generateEd25519().publicKey
         let log = try TransparencyLogInstance(baseURL: "https://rekor.local", publicKey: logKey,
                                               validFor: ValidityWindow(start: Date(timeIntervalSince1970: 1_700_000_000.5)))
         let v2 = try TransparencyLogInstance(baseURL: "https://log.local:8443/api", publicKey: edKey,
