@@ -20,6 +20,12 @@ public enum JSONValue: Sendable {
         .object(dictionary.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { (key: $0.key, value: $0.value) })
     }
 
+    /// An object of string members, sorted as `object(sortingKeysOf:)` sorts them (how Go's
+    /// `encoding/json` writes a `map[string]string`).
+    public static func stringMap(_ map: [String: String]) -> JSONValue {
+        object(sortingKeysOf: map.mapValues { .string($0) })
+    }
+
     /// The member named `key` of an object (exact match), or nil.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
@@ -107,8 +113,6 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ value: Int64) { text = String(value) }
 
-    public init(_ value: UInt64) { text = String(value) }
-
     /// A number from text that follows the JSON number grammar; nil otherwise.
     public init?(text: String) {
         guard JSONNumber.isValid(Array(text.utf8)) else { return nil }
@@ -124,9 +128,6 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 
     /// The value of a plain integer that fits `Int64`.
     public var int64Value: Int64? { isPlainInteger ? Int64(text) : nil }
-
-    /// The value of a plain non-negative integer that fits `UInt64`.
-    public var uint64Value: UInt64? { isPlainInteger ? UInt64(text) : nil }
 
     /// The nearest `Double` (correctly rounded); nil when out of range.
     public var doubleValue: Double? {

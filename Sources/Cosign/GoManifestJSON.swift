@@ -15,7 +15,7 @@ enum GoManifestJSON {
             (key: "digest", value: .string(descriptor.digest.description)),
         ]
         if let annotations = descriptor.annotations, !annotations.isEmpty {
-            members.append((key: "annotations", value: stringMap(annotations)))
+            members.append((key: "annotations", value: .stringMap(annotations)))
         }
         if let artifactType = descriptor.artifactType {
             members.append((key: "artifactType", value: .string(artifactType)))
@@ -33,7 +33,7 @@ enum GoManifestJSON {
             (key: "layers", value: .array(manifest.layers.map(descriptor))),
         ]
         if let annotations = manifest.annotations, !annotations.isEmpty {
-            members.append((key: "annotations", value: stringMap(annotations)))
+            members.append((key: "annotations", value: .stringMap(annotations)))
         }
         if let subject = manifest.subject {
             members.append((key: "subject", value: descriptor(subject)))
@@ -42,9 +42,5 @@ enum GoManifestJSON {
             members.append((key: "artifactType", value: .string(artifactType)))
         }
         return JSONValue.object(members).serialized(escaping: .goHTMLSafe)
-    }
-
-    static func stringMap(_ map: [String: String]) -> JSONValue {
-        .object(sortingKeysOf: map.mapValues { .string($0) })
     }
 }

@@ -172,9 +172,7 @@ enum CosignSignClaims {
         guard statement.predicateType == InTotoStatement.cosignSignPredicateType else {
             throw CosignError("predicate type \(statement.predicateType.prefix(120)) is not \(InTotoStatement.cosignSignPredicateType) (an attestation is not a signature)")
         }
-        let subjects = statement.subjects.filter { subject in
-            subject.digest[imageDigest.algorithm.rawValue].map { Data(lowercaseHex: $0.lowercased()) == imageDigest.bytes } ?? false
-        }
+        let subjects = statement.subjects.filter { $0.matches(imageDigest) }
         guard !subjects.isEmpty else { throw CosignError("no statement subject has the image digest \(imageDigest)") }
         var lastFailure: CosignError?
         for subject in subjects {

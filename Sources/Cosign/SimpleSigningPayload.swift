@@ -31,7 +31,7 @@ public struct SimpleSigningPayload: Sendable, Equatable {
         self.manifestDigest = manifestDigest.description
         self.type = Self.type
         self.optional = annotations.isEmpty ? nil
-            : JSONValue.object(sortingKeysOf: annotations.mapValues { .string($0) }).objectValue
+            : JSONValue.stringMap(annotations).objectValue
     }
 
     /// Parses payload bytes (a `.sig` layer).

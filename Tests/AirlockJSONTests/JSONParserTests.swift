@@ -130,6 +130,16 @@ struct JSONParserTests {
         }
     }
 
+    @Test func namesTheDocumentInAFormatError() throws {
+        #expect(throws: FormatError("bundle: invalid JSON at byte 7: unexpected character")) {
+            try JSONValue.parse(Data(#"{"a": tx}"#.utf8), document: "bundle")
+        }
+        #expect(throws: FormatError("bundle: invalid JSON at byte 0: document is larger than 2 bytes")) {
+            try JSONValue.parse(Data("[1]".utf8), limits: JSONLimits(maxBytes: 2, maxDepth: 8), document: "bundle")
+        }
+        #expect(try JSONValue.parse(Data("[1]".utf8), document: "bundle") == [1])
+    }
+
     @Test func roundTripsCompactText() throws {
         let text = #"{"b":[1,2,{"c":null}],"a":"x\ny","e":-0.5E+3,"d":true}"#
         #expect(try JSONValue.parse(text).serializedString() == text)

@@ -20,6 +20,7 @@ struct JSONWriterTests {
     @Test func goObjectOrderSortsKeysByBytes() {
         let value = JSONValue.object(sortingKeysOf: ["b": 1, "B": 2, "a": 3, "é": 4, "z": 5])
         #expect(value.serializedString() == #"{"B":2,"a":3,"b":1,"z":5,"é":4}"#)
+        #expect(JSONValue.stringMap(["b": "1", "B": "2", "é": "3"]).serializedString() == #"{"B":"2","b":"1","é":"3"}"#)
     }
 
     @Test func canonicalFormMatchesPythonForASCIIKeys() throws {

@@ -4,6 +4,7 @@ import Cosign
 import Foundation
 import OCI
 import Sigstore
+import SigstoreTestKit
 import Testing
 
 @Suite("Image signer")
@@ -154,8 +155,7 @@ struct ImageSignerTests {
     }
 
     @Test func ed25519KeysSignImagesWithEd25519ph() throws {
-        let pkcs8 = try #require(Data(lowercaseHex: "302e020100300506032b657004220420" + String(repeating: "11", count: 32)))
-        let ed25519 = try PrivateKey(pkcs8DER: pkcs8.withUnsafeBytes { SecureBytes(copying: $0) })
+        let ed25519 = try KitKeys.generateEd25519()
         let store = try TestLayout()
         let image = try store.addImage("ed")
         try ImageSigner(key: ed25519).sign([image], in: store.layout, options: SigningOptions(formats: [.legacy]))

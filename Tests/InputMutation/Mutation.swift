@@ -184,17 +184,6 @@ extension JSONValue {
         }
     }
 
-    /// The value at `path`, if there is one.
-    public func value(at path: [JSONPathStep]) -> JSONValue? {
-        guard let step = path.first else { return self }
-        switch (self, step) {
-        case (.object, .member(let key)): return self[key]?.value(at: Array(path.dropFirst()))
-        case (.array(let elements), .element(let index)) where index < elements.count:
-            return elements[index].value(at: Array(path.dropFirst()))
-        default: return nil
-        }
-    }
-
     /// This value with the value at `path` replaced by `change(old)`.
     public func replacing(_ path: [JSONPathStep], with change: (JSONValue) -> JSONValue) -> JSONValue {
         guard let step = path.first else { return change(self) }

@@ -2,6 +2,7 @@ import AirlockCrypto
 import Foundation
 import Testing
 @testable import Sigstore
+import SigstoreTestKit
 
 @Suite("Checkpoints and signed notes")
 struct CheckpointTests {
@@ -34,7 +35,7 @@ struct CheckpointTests {
 
     @Test(arguments: ["p256", "ed25519"])
     func rekorV1NotesVerifyWithEveryLineFromTheLogKey(keyType: String) throws {
-        let key = keyType == "ed25519" ? try TestKeys.ed25519(seed: 1) : try PrivateKey.generateP256()
+        let key = keyType == "ed25519" ? try KitKeys.generateEd25519() : try PrivateKey.generateP256()
         let envelope = try checkpoint.signedRekorV1Envelope(name: "rekor.example", key: key)
         #expect(try Checkpoint.verifiedRekorV1(envelope: envelope, key: key.publicKey) == checkpoint)
 
@@ -94,7 +95,7 @@ struct CheckpointTests {
 
     @Test(arguments: ["p256", "ed25519"])
     func c2spNotesNeedOneValidLineFromTheLogAndIgnoreWitnesses(keyType: String) throws {
-        let key = keyType == "ed25519" ? try TestKeys.ed25519(seed: 2) : try PrivateKey.generateP256()
+        let key = keyType == "ed25519" ? try KitKeys.generateEd25519() : try PrivateKey.generateP256()
         let envelope = try checkpoint.signedC2SPEnvelope(key: key)
         #expect(try Checkpoint.verifiedRekorV2(envelope: envelope, key: key.publicKey, origin: "log.example") == checkpoint)
 

@@ -19,14 +19,6 @@ struct ConformanceLogTests {
         case leafMismatch
     }
 
-    /// The public key of a DER certificate, found by its P-256 SPKI header (test-only: the
-    /// conformance certificates are all P-256; this module has no X.509 parser).
-    static func certificateKey(_ der: Data) throws -> PublicKey {
-        let header = Data(lowercaseHex: "3059301306072a8648ce3d020106082a8648ce3d030107034200")!
-        guard let range = der.range(of: header) else { throw CryptoError("no P-256 key in the certificate") }
-        return try PublicKey(derSPKI: der[range.lowerBound..<range.lowerBound + 91])
-    }
-
     /// Runs the log checks of §8.2 on one entry (steps 1–5; the bundle binding is tested separately).
     static func check(_ entry: TransparencyLogEntry, of bundle: SigstoreBundle, root: TrustedRoot) throws(LogFailure) {
         guard let log = root.transparencyLog(id: entry.logID) else { throw .unknownLog }
@@ -49,7 +41,7 @@ struct ConformanceLogTests {
             } else {
                 let checkpoint = try Checkpoint.verifiedRekorV2(envelope: proof.checkpoint, key: log.publicKey, origin: log.host ?? "")
                 guard let certificate = bundle.verificationMaterial.signer.leafCertificate,
-                      let algorithm = try? certificateKey(certificate).algorithm,
+                      let algorithm = try? Certificate(der: certificate).publicKey.algorithm,
                       let leaf = try? HashedRekordV002(rebuildingFrom: bundle, verifier: .certificate(certificate), keyAlgorithm: algorithm)
                 else { throw LogFailure.leafMismatch }
                 do {

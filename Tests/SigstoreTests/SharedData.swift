@@ -49,12 +49,3 @@ enum SharedData {
         return try TrustedRoot(json: file("conformance/production_trusted_root.json"))
     }
 }
-
-/// Keys for tests.
-enum TestKeys {
-    /// An Ed25519 private key from a 32-byte seed (PKCS#8 wrapping per RFC 8410).
-    static func ed25519(seed: UInt8) throws -> PrivateKey {
-        var der = [UInt8](Data(lowercaseHex: "302e020100300506032b657004220420")!) + [UInt8](repeating: seed, count: 32)
-        return try PrivateKey(pkcs8DER: SecureBytes(wiping: &der))
-    }
-}

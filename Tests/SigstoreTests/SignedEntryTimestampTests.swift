@@ -3,6 +3,7 @@ import AirlockCrypto
 import Foundation
 import Testing
 @testable import Sigstore
+import SigstoreTestKit
 
 @Suite("Signed entry timestamps")
 struct SignedEntryTimestampTests {
@@ -66,7 +67,7 @@ struct SignedEntryTimestampTests {
         changed = good
         changed.inclusionPromise = nil
         #expect(throws: SignedEntryTimestampError.missing) { try SignedEntryTimestamp.verify(entry: changed, log: trusted) }
-        let edwards = try log(TestKeys.ed25519(seed: 3).publicKey, start: Date(timeIntervalSince1970: 0))
+        let edwards = try log(KitKeys.generateEd25519().publicKey, start: Date(timeIntervalSince1970: 0))
         #expect(throws: SignedEntryTimestampError.unsupportedKey(.ed25519)) { try SignedEntryTimestamp.verify(entry: good, log: edwards) }
     }
 }

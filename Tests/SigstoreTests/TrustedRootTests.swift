@@ -3,6 +3,7 @@ import AirlockCrypto
 import Foundation
 import Testing
 @testable import Sigstore
+import SigstoreTestKit
 
 @Suite("Trusted root")
 struct TrustedRootTests {
@@ -26,12 +27,12 @@ struct TrustedRootTests {
         let rekor = try #require(production.transparencyLog(id: Data(lowercaseHex: "c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d")!))
         #expect(rekor.baseURL == "https://rekor.sigstore.dev")
         #expect(rekor.publicKey.algorithm == .ecdsaP256)
-        #expect(rekor.signatureScheme == .ecdsa(.sha256))
+        #expect(rekor.publicKey.algorithm.defaultScheme == .ecdsa(.sha256))
         #expect(rekor.validFor.start == Date(timeIntervalSince1970: 1610452407))
         #expect(rekor.validFor.end == nil)
         // The Rekor v1 / CT log ID is SHA-256 of the key (§7.5), and the root's IDs agree.
         for log in production.ctLogs + [rekor] {
-            #expect(LogKeyID.spkiSHA256(log.publicKey) == log.logID)
+            #expect(log.publicKey.spkiSHA256 == log.logID)
         }
         let ctTest = try #require(production.ctLogs.first)
         #expect(ctTest.validFor.end.map(RFC3339.format) == "2022-10-31T23:59:59.999Z")
@@ -39,7 +40,7 @@ struct TrustedRootTests {
         let staging = try TrustedRoot(json: SharedData.file("conformance/staging_trusted_root.json"))
         let pkcs1 = try #require(staging.ctLogs.first { $0.keyDetails == .pkcs1RSAPKCS1v5 })
         #expect(pkcs1.publicKey.algorithm == .rsa(bits: 4096))
-        #expect(pkcs1.signatureScheme == .rsaPKCS1v15(.sha256))
+        #expect(pkcs1.publicKey.algorithm.defaultScheme == .rsaPKCS1v15(.sha256))
     }
 
     @Test(.enabled(if: SharedData.isAvailable))
@@ -51,7 +52,7 @@ struct TrustedRootTests {
             let host = try #require(log.host)
             #expect(host.hasPrefix("log2025-alpha"))
             #expect(try LogKeyID.signedNote(log.publicKey, origin: host) == log.logID, "\(host)")
-            #expect(log.signatureScheme == .ed25519)
+            #expect(log.publicKey.algorithm.defaultScheme == .ed25519)
         }
     }
 
@@ -113,18 +114,6 @@ struct TrustedRootTests {
         #expect(ValidityWindow.unbounded.contains(Date.distantPast))
     }
 
-    @Test func timestampAuthorityChainsSplitTheLeafOnlyWhenItIsNotACA() {
-        let leaf = Data("leaf".utf8), intermediate = Data("intermediate".utf8), root = Data("root".utf8)
-        let isCA: (Data) -> Bool = { $0 != leaf }
-        let full = CertificateAuthority(uri: "tsa", certificates: [leaf, intermediate, root])
-        #expect(full.timestampAuthorityChain(isCA: isCA) == (leaf, [intermediate], root))
-        let noLeaf = CertificateAuthority(uri: "tsa", certificates: [intermediate, root])
-        #expect(noLeaf.timestampAuthorityChain(isCA: isCA) == (nil, [intermediate], root))
-        let leafOnly = CertificateAuthority(uri: "tsa", certificates: [leaf])
-        #expect(leafOnly.timestampAuthorityChain(isCA: isCA) == (leaf, [], nil))
-        #expect(full.root == root && full.intermediates == [leaf, intermediate])
-    }
-
     @Test(.enabled(if: SharedData.isAvailable))
     func encodingRoundTrips() throws {
         for name in ["production_trusted_root.json", "staging_trusted_root.json"] {
@@ -136,7 +125,7 @@ struct TrustedRootTests {
 
     @Test func buildsAndEncodesARootForATestInstance() throws {
         let logKey = try PrivateKey.generateP256().publicKey
-        let edKey = try TestKeys.ed25519(seed: 7).publicKey
+        let edKey = try KitKeys.generateEd25519().publicKey
         let log = try TransparencyLogInstance(baseURL: "https://rekor.local", publicKey: logKey,
                                               validFor: ValidityWindow(start: Date(timeIntervalSince1970: 1_700_000_000.5)))
         let v2 = try TransparencyLogInstance(baseURL: "https://log.local:8443/api", publicKey: edKey,

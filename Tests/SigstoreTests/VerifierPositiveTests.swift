@@ -1,6 +1,6 @@
 import AirlockCrypto
 import Foundation
-import Sigstore
+@testable import Sigstore
 import SigstoreTestKit
 import Testing
 
@@ -65,7 +65,7 @@ struct VerifierPositiveTests {
     @Test("A file larger than one read chunk is hashed in a stream")
     func largeFile() throws {
         let kit = try PrivateSigstore()
-        let artifact = Data((0..<(ArtifactChunk.size * 2 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let artifact = Data((0..<(ArtifactReader.chunkSize * 2 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let made = try kit.makeBundle(BundleRecipe(artifact: artifact))
         let scratch = try ScratchDirectory()
         let result = KitVerification.verify(made, kit: kit, artifact: .file(try scratch.write(artifact, named: "big")))
@@ -150,7 +150,7 @@ struct VerifierPositiveTests {
         root.transparencyLogs[0].validFor.end = kit.signingTime + 1
         #expect(KitVerification.verify(made, kit: kit, root: root).verified != nil)
         root.transparencyLogs[0].validFor.end = kit.signingTime
-        #expect(KitVerification.failedCheck(KitVerification.verify(made, kit: kit, root: root)) == .transparencyLog)
+        #expect(KitVerification.verify(made, kit: kit, root: root).failure?.check == .transparencyLog)
     }
 
     @Test("The trusted root the kit writes round-trips through TrustedRoot(json:) and still verifies")
@@ -161,11 +161,6 @@ struct VerifierPositiveTests {
         let made = try kit.makeBundle(BundleRecipe().log(.rekorV2).timestamped())
         #expect(KitVerification.verify(try SigstoreBundle(json: made.json).kit(made), kit: kit, root: root).verified != nil)
     }
-}
-
-/// The artifact reader's chunk size, seen from the tests.
-enum ArtifactChunk {
-    static let size = 1 << 20
 }
 
 extension SigstoreBundle {

@@ -23,11 +23,6 @@ enum KitVerification {
         let policy = policy ?? (keyBased ? .publicKey(made.signingKey.publicKey) : .identity(identity))
         return verifier.verify(made.bundle, artifact: artifact ?? .bytes(made.artifact), policy: policy)
     }
-
-    /// The check a rejected result names, or nil when it verified.
-    static func failedCheck(_ result: VerificationResult) -> VerificationCheck? {
-        result.failure?.check
-    }
 }
 
 /// A scratch directory removed at deinit.

@@ -14,14 +14,14 @@ extension SigstoreBundle {
     /// `allowCertificateChain`, cosign's `--allow-certificate-chain`), more than 32 tlog entries or
     /// timestamps, and two entries with the same (logId, logIndex).
     public init(json data: Data, allowCertificateChain: Bool = false) throws(FormatError) {
-        try self.init(Self.parse(data), allowCertificateChain: allowCertificateChain)
+        try self.init(JSONValue.parse(data, limits: Self.jsonLimits, document: "bundle"), allowCertificateChain: allowCertificateChain)
     }
 
     /// Parses a blob's bundle: a Sigstore bundle, or cosign's legacy blob bundle
     /// (`LegacyBlobBundle`), which is read as v0.1 and may take a `detachedTimestamp` (DER RFC
     /// 3161 token); a Sigstore bundle carries its own timestamps and takes none.
     public static func blobBundle(json data: Data, detachedTimestamp: Data? = nil) throws(FormatError) -> SigstoreBundle {
-        let value = try parse(data)
+        let value = try JSONValue.parse(data, limits: jsonLimits, document: "bundle")
         guard LegacyBlobBundle.matches(value) else {
             guard detachedTimestamp == nil else {
                 throw FormatError("bundle: a Sigstore bundle carries its own timestamps; a detached RFC 3161 timestamp goes with a detached signature or a legacy blob bundle")
@@ -31,14 +31,6 @@ extension SigstoreBundle {
         var bundle = try LegacyBlobBundle.bundle(value)
         if let detachedTimestamp { bundle.verificationMaterial.rfc3161Timestamps.append(detachedTimestamp) }
         return bundle
-    }
-
-    private static func parse(_ data: Data) throws(FormatError) -> JSONValue {
-        do {
-            return try JSONValue.parse(data, limits: jsonLimits)
-        } catch {
-            throw FormatError("bundle", error)
-        }
     }
 
     /// Reads a bundle from parsed JSON; see `init(json:allowCertificateChain:)`.

@@ -32,12 +32,7 @@ public struct DSSEEnvelope: Sendable, Equatable {
     /// or URL-safe base64. Unknown members are ignored (Go `encoding/json`, as cosign reads
     /// `.att` layers) unless `rejectUnknownFields` (protojson, as inside a bundle).
     public init(json data: Data, rejectUnknownFields: Bool = false, limits: JSONLimits = .default) throws(FormatError) {
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(data, limits: limits)
-        } catch {
-            throw FormatError("DSSE envelope", error)
-        }
+        let value = try JSONValue.parse(data, limits: limits, document: "DSSE envelope")
         try self.init(value, path: "DSSE envelope", rejectUnknownFields: rejectUnknownFields)
     }
 

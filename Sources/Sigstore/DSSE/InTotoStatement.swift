@@ -37,6 +37,13 @@ public struct InTotoStatement: Sendable, Equatable {
             self.mediaType = mediaType
             self.annotations = annotations
         }
+
+        /// Whether `digest[algorithm name]` is present and its hex decodes to `digest`'s bytes
+        /// (sigstore-go's digest-mode match; hex case-insensitive).
+        public func matches(_ digest: Digest) -> Bool {
+            guard let hex = self.digest[digest.algorithm.rawValue] else { return false }
+            return Data(lowercaseHex: hex.lowercased()) == digest.bytes
+        }
     }
 
     /// The `_type` URI.
@@ -56,7 +63,7 @@ public struct InTotoStatement: Sendable, Equatable {
     /// The statement `cosign sign` (cosign 3, bundle format) signs for an image:
     /// one subject with the manifest digest and optional annotations, an empty predicate.
     public static func cosignSign(digest: Digest, annotations: [String: String]?) -> InTotoStatement {
-        let annotationValue = annotations.map { JSONValue.object(sortingKeysOf: $0.mapValues { JSONValue.string($0) }) }
+        let annotationValue = annotations.map(JSONValue.stringMap)
         return InTotoStatement(type: typeV1,
                                subjects: [Subject(digest: [digest.algorithm.rawValue: digest.hex], annotations: annotationValue)],
                                predicateType: cosignSignPredicateType,
@@ -65,12 +72,7 @@ public struct InTotoStatement: Sendable, Equatable {
 
     /// Parses statement JSON (a DSSE payload).
     public init(json data: Data, limits: JSONLimits = .default) throws(FormatError) {
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(data, limits: limits)
-        } catch {
-            throw FormatError("in-toto statement", error)
-        }
+        let value = try JSONValue.parse(data, limits: limits, document: "in-toto statement")
         try self.init(value)
     }
 
@@ -102,13 +104,9 @@ public struct InTotoStatement: Sendable, Equatable {
         }
     }
 
-    /// Whether some subject has `digest[algorithm name]` whose hex decodes to `digest`'s bytes
-    /// (sigstore-go's digest-mode match; hex case-insensitive).
+    /// Whether some subject matches `digest` (`Subject.matches(_:)`).
     public func hasSubject(matching digest: Digest) -> Bool {
-        subjects.contains { subject in
-            guard let hex = subject.digest[digest.algorithm.rawValue] else { return false }
-            return Data(lowercaseHex: hex.lowercased()) == digest.bytes
-        }
+        subjects.contains { $0.matches(digest) }
     }
 
     /// The statement as JSON, members in protobuf field order (`_type`, `subject`,
@@ -132,7 +130,7 @@ extension InTotoStatement.Subject {
         var members: [(key: String, value: JSONValue)] = []
         if let name { members.append((key: "name", value: .string(name))) }
         if let uri { members.append((key: "uri", value: .string(uri))) }
-        if !digest.isEmpty { members.append((key: "digest", value: .object(sortingKeysOf: digest.mapValues { .string($0) }))) }
+        if !digest.isEmpty { members.append((key: "digest", value: .stringMap(digest))) }
         if let content { members.append((key: "content", value: .string(Base64.encode(content)))) }
         if let downloadLocation { members.append((key: "downloadLocation", value: .string(downloadLocation))) }
         if let mediaType { members.append((key: "mediaType", value: .string(mediaType))) }

@@ -71,16 +71,11 @@ public struct Checkpoint: Sendable, Equatable {
         guard rootHash == expected else { throw .rootHashMismatch(checkpoint: rootHash, expected: expected) }
     }
 
-    /// A Rekor v1 style envelope signed by `key` under `name` (hint SHA-256(SPKI)[:4]; ECDSA and
-    /// RSA over SHA-256 of the text), for test logs.
+    /// A Rekor v1 style envelope signed by `key` under `name` (hint SHA-256(SPKI)[:4], scheme
+    /// `SignedNote.rekorV1Scheme(_:)`), for test logs.
     public func signedRekorV1Envelope(name: String, key: PrivateKey) throws -> String {
-        let scheme: SignatureScheme? = switch key.algorithm {
-        case .ecdsaP256, .ecdsaP384, .ecdsaP521: .ecdsa(.sha256)
-        case .rsa: .rsaPKCS1v15(.sha256)
-        case .ed25519: .ed25519
-        }
         let signature = try SignedNote.sign(text: noteText, name: name, keyHint: LogKeyID.hint(key.publicKey.spkiSHA256),
-                                            key: key, scheme: scheme)
+                                            key: key, scheme: SignedNote.rekorV1Scheme(key.algorithm))
         return SignedNote(text: noteText, signatures: [signature]).envelope
     }
 

@@ -145,12 +145,7 @@ public enum RekorEntryBody: Sendable, Equatable {
     /// does); Rekor v1 bodies may be `hashedrekord` 0.0.1, `dsse` 0.0.1 or `intoto` 0.0.2, with
     /// unknown members ignored (Rekor's own models). Anything else is refused, naming it.
     public init(canonicalizedBody: Data) throws(FormatError) {
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(canonicalizedBody, limits: SigstoreBundle.jsonLimits)
-        } catch {
-            throw FormatError("log entry body", error)
-        }
+        let value = try JSONValue.parse(canonicalizedBody, limits: SigstoreBundle.jsonLimits, document: "log entry body")
         if let spec = value["spec"]?.objectValue, spec.contains(where: { $0.key == "hashedRekordV002" || $0.key == "dsseV002" }) {
             self = .hashedRekordV002(try HashedRekordV002(entry: value))
             return

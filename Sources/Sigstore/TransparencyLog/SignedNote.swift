@@ -131,11 +131,21 @@ public struct SignedNote: Sendable, Equatable {
         return SignedNote(text: text, signatures: signatures)
     }
 
+    /// The scheme of a Rekor v1 checkpoint signature by a key of `algorithm` (§8.3.2): ECDSA and
+    /// RSA over SHA-256 of the text, Ed25519 over the text.
+    static func rekorV1Scheme(_ algorithm: KeyAlgorithm) -> SignatureScheme {
+        switch algorithm {
+        case .ecdsaP256, .ecdsaP384, .ecdsaP521: .ecdsa(.sha256)
+        case .rsa: .rsaPKCS1v15(.sha256)
+        case .ed25519: .ed25519
+        }
+    }
+
     /// Rekor v1 rule (§8.3.2): every signature line must carry the hint SHA-256(SPKI)[:4] of
-    /// `key` and verify — ECDSA and RSA over SHA-256(text), Ed25519 over the text. Names are
-    /// not checked.
+    /// `key` and verify with `rekorV1Scheme(_:)`. Names are not checked.
     public func verifyRekorV1(key: PublicKey) throws(CheckpointError) {
         let expected = LogKeyID.hint(key.spkiSHA256)
+        let scheme = Self.rekorV1Scheme(key.algorithm)
         let message = Data(text.utf8)
         let digest = Digest.of(message).bytes
         guard !signatures.isEmpty else { throw .noLogSignature(name: "") }
@@ -143,14 +153,9 @@ public struct SignedNote: Sendable, Equatable {
             guard signature.keyHint == expected else {
                 throw .unexpectedKeyHint(name: signature.name, hint: signature.keyHint, expected: expected)
             }
-            let valid = switch key.algorithm {
-            case .ecdsaP256, .ecdsaP384, .ecdsaP521:
-                key.isValidSignature(signature.signature, forDigest: digest, scheme: .ecdsa(.sha256))
-            case .rsa:
-                key.isValidSignature(signature.signature, forDigest: digest, scheme: .rsaPKCS1v15(.sha256))
-            case .ed25519:
-                key.isValidSignature(signature.signature, for: message, scheme: .ed25519)
-            }
+            let valid = scheme == .ed25519
+                ? key.isValidSignature(signature.signature, for: message, scheme: scheme)
+                : key.isValidSignature(signature.signature, forDigest: digest, scheme: scheme)
             guard valid else { throw .invalidSignature(name: signature.name) }
         }
     }

@@ -3,10 +3,6 @@ import Foundation
 
 /// How log IDs and signed-note key IDs are derived from a log's key (FORMATS.md §7.5).
 public enum LogKeyID {
-    /// SHA-256 of the DER SPKI: the Rekor v1 log ID, the CT log ID (RFC 6962 §3.2), the ECDSA
-    /// Rekor v2 log ID, and the source of the Rekor v1 checkpoint key hint.
-    public static func spkiSHA256(_ key: PublicKey) -> Data { key.spkiSHA256 }
-
     /// The C2SP signed-note key ID of `key` under the note name `origin` (a Rekor v2 log's
     /// baseUrl host), which is also the Rekor v2 log ID:
     /// Ed25519 `SHA-256(origin ‖ 0x0A ‖ 0x01 ‖ raw key)`; ECDSA `SHA-256(SPKI)`;

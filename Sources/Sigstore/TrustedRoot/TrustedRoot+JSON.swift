@@ -13,12 +13,7 @@ extension TrustedRoot {
     /// `keyDetails` type, or whose `publicKey.validFor.start` is missing makes the **whole root**
     /// invalid; CA/TSA chains must be non-empty.
     public init(json data: Data) throws(FormatError) {
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(data, limits: Self.jsonLimits)
-        } catch {
-            throw FormatError("trusted root", error)
-        }
+        let value = try JSONValue.parse(data, limits: Self.jsonLimits, document: "trusted root")
         let root = try JSONObjectReader(value, path: "trusted root", fields: [
             "mediaType", "tlogs", "certificateAuthorities", "ctlogs", "timestampAuthorities",
         ])

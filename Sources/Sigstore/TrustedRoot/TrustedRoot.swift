@@ -82,10 +82,6 @@ public struct TransparencyLogInstance: Sendable, Equatable {
         self.operatorName = operatorName
     }
 
-    /// The scheme of the log's own signatures (checkpoints, SCTs), derived from the key:
-    /// P-256/SHA-256, P-384/SHA-384, P-521/SHA-512, RSA PKCS#1 v1.5/SHA-256, pure Ed25519.
-    public var signatureScheme: SignatureScheme { publicKey.algorithm.defaultScheme }
-
     /// The host name of `baseURL` (no scheme, port or path): a Rekor v2 log's checkpoint origin
     /// and signed-note name. Nil when `baseURL` has no host.
     public var host: String? {
@@ -124,33 +120,5 @@ public struct CertificateAuthority: Sendable, Equatable {
         self.certificates = certificates
         self.validFor = validFor
         self.operatorName = operatorName
-    }
-
-    /// The trust anchor: the last certificate.
-    public var root: Data? { certificates.last }
-
-    /// Every certificate but the last.
-    public var intermediates: [Data] { Array(certificates.dropLast()) }
-
-    /// The chain read as sigstore-go reads a timestamp authority: element 0 is the TSA signing
-    /// (leaf) certificate when it is not a CA, otherwise an intermediate; the last element is the
-    /// root (so a single non-CA certificate is a leaf with no root); the rest are intermediates.
-    ///
-    /// This module does not parse X.509: `isCA` is the hook through which the verifier classifies
-    /// a DER certificate (basic constraints cA), using AirlockCrypto's certificate type.
-    public func timestampAuthorityChain(isCA: (Data) throws -> Bool) rethrows -> (leaf: Data?, intermediates: [Data], root: Data?) {
-        var leaf: Data?
-        var intermediates: [Data] = []
-        var root: Data?
-        for (index, certificate) in certificates.enumerated() {
-            if index == 0, try !isCA(certificate) {
-                leaf = certificate
-            } else if index < certificates.count - 1 {
-                intermediates.append(certificate)
-            } else {
-                root = certificate
-            }
-        }
-        return (leaf, intermediates, root)
     }
 }

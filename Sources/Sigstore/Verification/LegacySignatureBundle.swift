@@ -114,11 +114,7 @@ public struct LegacySignatureBundle: Sendable {
     }
 
     private static func parse(_ text: String, path: String) throws(FormatError) -> JSONValue {
-        do {
-            return try JSONValue.parse(Data(text.utf8), limits: SigstoreBundle.jsonLimits)
-        } catch {
-            throw FormatError(path, error)
-        }
+        try JSONValue.parse(Data(text.utf8), limits: SigstoreBundle.jsonLimits, document: path)
     }
 
     /// The member whose key equals `name` ignoring ASCII case (Go's `encoding/json` rule).

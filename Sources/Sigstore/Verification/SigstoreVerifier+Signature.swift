@@ -19,7 +19,7 @@ extension SigstoreVerifier {
             guard let key = keys.first(where: { key in
                 Self.schemes(for: key, dsse: true, staticKey: subject.leaf == nil).contains { key.isValidSignature(subject.signature, for: pae, scheme: $0) }
             }) else {
-                throw VerificationFailure(.signature, "the DSSE signature does not verify with \(Self.describe(keys, subject))")
+                throw VerificationFailure(.signature, "the DSSE signature does not verify with \(Self.describeSigner(keys, staticKeys: subject.leaf == nil))")
             }
             return (key, try verifyStatement(envelope, artifact: artifact, reader: reader))
         }
@@ -51,7 +51,7 @@ extension SigstoreVerifier {
                                         reader: ArtifactReader) throws(VerificationFailure) -> PublicKey {
         let signature = message.signature
         let candidates = keys.map { ($0, Self.schemes(for: $0, dsse: false, staticKey: staticKeys)) }
-        let signer = staticKeys ? (keys.count == 1 ? "the verification key" : "any of the \(keys.count) verification keys") : "the certificate's key"
+        let signer = Self.describeSigner(keys, staticKeys: staticKeys)
         if case .digest(let digest) = artifact {
             guard let claimed = message.messageDigest else {
                 throw VerificationFailure(.artifactDigest, "the bundle's message signature carries no digest to compare with \(digest)")
@@ -128,8 +128,9 @@ extension SigstoreVerifier {
         return statement
     }
 
-    private static func describe(_ keys: [PublicKey], _ subject: BundleSubject) -> String {
-        if subject.leaf != nil { return "the certificate's key" }
+    /// Who was expected to sign, for failure messages: the certificate's key, or the policy keys.
+    private static func describeSigner(_ keys: [PublicKey], staticKeys: Bool) -> String {
+        guard staticKeys else { return "the certificate's key" }
         return keys.count == 1 ? "the verification key" : "any of the \(keys.count) verification keys"
     }
 }

@@ -66,10 +66,11 @@ extension SigstoreVerifier {
                 problems.append("timestamp \(index): \(error)")
                 continue
             }
+            let message = Self.message(coveredBy: token, among: subject.timestampedMessages)
             var reasons: [String] = []
             for tsa in timestampAuthorities {
                 do {
-                    let time = try verify(token, over: subject.timestampedMessages, authority: tsa.chain)
+                    let time = try token.verify(message: message, authority: tsa.chain)
                     guard tsa.authority.validFor.contains(time) else {
                         reasons.append("genTime \(RFC3339.format(time)) is outside the validity \(tsa.authority.validFor) of \(tsa.authority.uri)")
                         continue
@@ -88,11 +89,9 @@ extension SigstoreVerifier {
         return verified
     }
 
-    /// `genTime` of `token` for the first of `messages` its imprint covers (the first message's
-    /// error otherwise).
-    private func verify(_ token: TimestampToken, over messages: [Data], authority: TimestampAuthorityChain) throws -> Date {
-        let digests = messages.map { Digest.of($0, algorithm: token.hashAlgorithm).bytes }
-        let message = zip(messages, digests).first { $0.1 == token.messageImprint }?.0 ?? messages.first ?? Data()
-        return try token.verify(message: message, authority: authority)
+    /// The first of `messages` whose digest is `token`'s message imprint, else the first message
+    /// (whose verification error is then reported).
+    private static func message(coveredBy token: TimestampToken, among messages: [Data]) -> Data {
+        messages.first { Digest.of($0, algorithm: token.hashAlgorithm).bytes == token.messageImprint } ?? messages.first ?? Data()
     }
 }

@@ -14,14 +14,6 @@ public enum VerificationResult: Sendable {
     public var failure: VerificationFailure? {
         if case .rejected(let failure) = self { failure } else { nil }
     }
-
-    /// The verified bundle, or the failure thrown.
-    public func get() throws(VerificationFailure) -> VerifiedBundle {
-        switch self {
-        case .verified(let bundle): bundle
-        case .rejected(let failure): throw failure
-        }
-    }
 }
 
 /// The checks of FORMATS.md §8.1, in the order they run.
@@ -97,8 +89,6 @@ public struct VerifiedCertificate: Sendable {
     public let chain: [Certificate]
     /// The CT logs (log IDs) whose embedded SCT verified.
     public let certificateTransparencyLogs: [Data]
-
-    public var leaf: Certificate? { chain.first }
 }
 
 /// A trusted time and where it came from.
