@@ -99,7 +99,7 @@ struct VerifyBlobCommand: ParsableCommand {
         let report = VerificationReport(verifier.verify(subject, artifact: target, policy: policy), bundle: bundle ?? signature, artifact: artifact)
         switch outputOptions.output {
         case .text: if report.verified { Terminal.printLines(report.textLines) }
-        case .json: print(try VerificationReport.json(report))
+        case .json: print(try OutputOptions.json(report))
         }
         guard report.verified else { throw CommandFailure("verification failed: \(report.failureLine)", status: .rejected) }
     }
@@ -147,7 +147,7 @@ struct VerifyBlobCommand: ParsableCommand {
         let failed = reports.filter { !$0.verified }.count
         switch outputOptions.output {
         case .text: Terminal.printLine("\(reports.count - failed) verified, \(failed) failed")
-        case .json: print(try VerificationReport.json(reports))
+        case .json: print(try OutputOptions.json(reports))
         }
         guard failed == 0 else {
             throw CommandFailure("\(failed) of \(reports.count) verifications failed", status: unreadable > 0 ? .failure : .rejected)
