@@ -114,7 +114,7 @@ struct TrustedRootCreateCommand: ParsableCommand {
     private func authority(_ path: String, url: String?, window: ValidityWindow, timestampAuthority: Bool) throws -> CertificateAuthority {
         var certificates: [Certificate]
         do {
-            certificates = try Certificate.parseAll(pem: InputFile.text(path, limit: 1 << 20, what: "certificate chain"))
+            certificates = try Certificate.parseAll(pem: String(decoding: VerificationInputs.document(path, limit: 1 << 20, what: "certificate chain"), as: UTF8.self))
         } catch let failure as CommandFailure {
             throw failure
         } catch {

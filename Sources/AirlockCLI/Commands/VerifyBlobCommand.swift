@@ -190,7 +190,7 @@ enum BatchList {
     }
 
     private static func listPairs(_ path: String) throws -> [Pair] {
-        let text = try InputFile.text(path, limit: 64 << 20, what: "batch list")
+        let text = String(decoding: try VerificationInputs.document(path, limit: 64 << 20, what: "batch list"), as: UTF8.self)
         var pairs: [Pair] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)

@@ -9,7 +9,7 @@ import Sigstore
 enum VerificationInputs {
     /// A PEM public key file (`cosign.pub`).
     static func publicKey(_ path: String) throws -> PublicKey {
-        let pem = try InputFile.text(path, limit: InputFile.keyLimit, what: "public key")
+        let pem = String(decoding: try document(path, limit: InputFile.keyLimit, what: "public key"), as: UTF8.self)
         do {
             return try PublicKey(pem: pem)
         } catch {
