@@ -12,7 +12,7 @@ struct TrustedRootOptions: ParsableArguments {
     var path: String?
 
     /// The largest trusted root read.
-    static let sizeLimit = 16 << 20
+    private static let sizeLimit = 16 << 20
 
     /// The trusted root given or discovered, or nil when there is none and it is not `required`.
     ///
@@ -36,12 +36,14 @@ struct TrustedRootOptions: ParsableArguments {
         }
     }
 
-    private static func read(_ path: String) throws -> TrustedRoot {
+    /// The trusted root in the file at `path`; one that does not parse is reported under
+    /// `label` (the path by default).
+    static func read(_ path: String, label: String? = nil) throws -> TrustedRoot {
         let data = try VerificationInputs.document(path, limit: sizeLimit, what: "trusted root")
         do {
             return try TrustedRoot(json: data)
         } catch {
-            throw CommandFailure("\(path): \(error)")
+            throw CommandFailure("\(label ?? path): \(error)")
         }
     }
 
