@@ -20,10 +20,10 @@ struct TrustedRootOptions: ParsableArguments {
     /// when none is required (key-based verification): a stale `SIGSTORE_TRUSTED_ROOT`, several
     /// cached roots or a corrupt cached one then mean "no root", with a note on stderr, rather
     /// than a failure of a verification that does not need one.
-    func load(required: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrustedRoot? {
+    func load(required: Bool) throws -> TrustedRoot? {
         if let path { return try Self.read(path) }
         do {
-            guard let discovered = try Self.discover(environment: environment) else {
+            guard let discovered = try Self.discover(environment: ProcessInfo.processInfo.environment) else {
                 guard !required else {
                     throw CommandFailure("no trusted root: pass --trusted-root FILE, set SIGSTORE_TRUSTED_ROOT, or copy a cosign TUF cache (~/.sigstore/root, or $TUF_ROOT) to this machine; airlock ships none")
                 }
