@@ -60,9 +60,7 @@ struct VerifyBlobCommand: ParsableCommand {
 
     func validate() throws {
         guard key.isEmpty != keyless.isEmpty else {
-            throw ValidationError(key.isEmpty
-                ? "give --key PUB, or keyless flags (--certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])"
-                : "--key and the keyless --certificate-* flags cannot be combined")
+            throw ValidationError(key.isEmpty ? KeylessOptions.signerMissing : "--key and the keyless --certificate-* flags cannot be combined")
         }
         if let batch {
             guard bundle == nil, signature == nil, certificate == nil, rfc3161Timestamp == nil, artifact == nil else {
@@ -106,8 +104,7 @@ struct VerifyBlobCommand: ParsableCommand {
 
     private func signerPolicy() throws -> SignerPolicy {
         if !key.isEmpty { return .publicKeys(try key.map(VerificationInputs.publicKey)) }
-        guard let identity = try keyless.certificateIdentity() else { throw CommandFailure("no certificate identity given", status: .usage) }
-        return .identity(identity)
+        return .identity(try keyless.requiredIdentity())
     }
 
     /// The bundle file, or a bundle made of `--signature` (and `--certificate`).

@@ -38,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         guard signer.namesSigner else {
-            throw ValidationError("give --key PUB, or keyless flags (--certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])")
+            throw ValidationError(KeylessOptions.signerMissing)
         }
         try signer.check()
     }

@@ -58,7 +58,6 @@ struct SignerOptions: ParsableArguments {
             }
             return ImageVerificationPolicy(signers: .keys(keys, threshold: required), requiredAnnotations: annotations)
         }
-        guard let identity = try keyless.certificateIdentity() else { throw CommandFailure("no certificate identity given", status: .usage) }
-        return ImageVerificationPolicy(signers: .identities([identity]), requiredAnnotations: annotations)
+        return ImageVerificationPolicy(signers: .identities([try keyless.requiredIdentity()]), requiredAnnotations: annotations)
     }
 }
