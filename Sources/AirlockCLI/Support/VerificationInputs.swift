@@ -73,16 +73,15 @@ enum VerificationInputs {
     /// `sha256:HEX` (or another supported `alg:hex`) as a digest; anything else as a file,
     /// which must be readable.
     static func artifact(_ argument: String) throws -> VerificationArtifact {
-        if !FileManager.default.fileExists(atPath: argument), let digest = try? Digest(parsing: argument) {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory)
+        if !exists, let digest = try? Digest(parsing: argument) {
             return .digest(digest)
         }
         guard FileManager.default.isReadableFile(atPath: argument) else {
             throw CommandFailure("cannot read the artifact \(argument) (give a file or sha256:HEX)")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw CommandFailure("the artifact \(argument) is a directory")
-        }
+        guard !isDirectory.boolValue else { throw CommandFailure("the artifact \(argument) is a directory") }
         return .file(URL(fileURLWithPath: argument))
     }
 }
