@@ -75,7 +75,7 @@ interop-tests: build venv test-tools
 ## conformance: the public sigstore-conformance bundle-verify cases (skipped without ../shared).
 conformance: deps
 	@if [ -x "$(SHARED)/conformance/run-bundle-verify" ] && [ -x Tests/conformance/airlock-conformance ]; then \
-	  $(SWIFT) build -c release $(RELEASE_FLAGS) && \
+	  $(MAKE) --no-print-directory release && \
 	  "$(SHARED)/conformance/run-bundle-verify" "$(abspath Tests/conformance/airlock-conformance)"; \
 	else echo "conformance: skipped ($(SHARED)/conformance or the entry point is absent)"; fi
 

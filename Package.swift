@@ -57,8 +57,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["AirlockCrypto", "AirlockJSON", "OCI", "Sigstore", "SigstoreTestKit", "KeyFixtures", "InputMutation"]),
 
         // Benchmark input: writes N bundles of a private Sigstore and its trusted root (Tests/bench/verify-blob.sh).
-        .executableTarget(name: "KitBundles", dependencies: ["AirlockCrypto", "AirlockJSON", "Sigstore", "SigstoreTestKit"], path: "Tests/bench/KitBundles"),
+        .executableTarget(name: "KitBundles", dependencies: ["AirlockCrypto", "Sigstore", "SigstoreTestKit"], path: "Tests/bench/KitBundles"),
         // Interop input: writes the keyless cases of a private Sigstore, good and one defect each (Tests/interop/keyless.sh).
-        .executableTarget(name: "KitCases", dependencies: ["AirlockCrypto", "AirlockJSON", "Sigstore", "SigstoreTestKit"], path: "Tests/interop/KitCases"),
+        .executableTarget(name: "KitCases", dependencies: ["Sigstore", "SigstoreTestKit"], path: "Tests/interop/KitCases"),
     ]
 )

@@ -25,7 +25,7 @@ struct ArrivalRuleCommandTests {
             try #require(unpack.status == 0, "\(unpack)")
             let extracted = fixture.scratch.path("extracted")
             try FileManager.default.createDirectory(atPath: extracted, withIntermediateDirectories: true)
-            try #require(try Self.tar(["-xf", tarball, "-C", extracted]) == 0)
+            try #require(try Tar.run(["-xf", tarball, "-C", extracted]).status == 0)
             layout = try OCILayout.open(at: URL(fileURLWithPath: extracted))
         }
 
@@ -43,17 +43,8 @@ struct ArrivalRuleCommandTests {
         /// The tampered layout as a tarball (GNU tar, as an attacker would write it).
         func tarball() throws -> String {
             let path = fixture.scratch.path("tampered.tar")
-            try #require(try Self.tar(["-cf", path, "-C", layout.directory.path, "oci-layout", "index.json", "blobs"]) == 0)
+            try #require(try Tar.run(["-cf", path, "-C", layout.directory.path, "oci-layout", "index.json", "blobs"]).status == 0)
             return path
-        }
-
-        static func tar(_ arguments: [String]) throws -> Int32 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/tar")
-            process.arguments = arguments
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
         }
     }
 
@@ -114,7 +105,7 @@ struct ArrivalRuleCommandTests {
         let scratch = try ScratchDirectory()
         try scratch.write("oci-layout", #"{"imageLayoutVersion":"1.0.0"}"#)
         try scratch.write("index.json", #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#)
-        #expect(try Tampered.tar(["-cf", scratch.path("empty.tar"), "-C", scratch.url.path, "oci-layout", "index.json"]) == 0)
+        #expect(try Tar.run(["-cf", scratch.path("empty.tar"), "-C", scratch.url.path, "oci-layout", "index.json"]).status == 0)
         let unpack = try AirlockProcess.run(["unpack", scratch.path("empty.tar"), "-o", scratch.path("dest"), "--require-signatures"])
         #expect(unpack.status == 1 && unpack.isOneLineError, "\(unpack)")
         #expect(unpack.stderrText.contains("the tarball holds no image"))

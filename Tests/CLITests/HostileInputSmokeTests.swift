@@ -14,7 +14,6 @@ import Testing
 @Suite("Hostile bundles, keys and PEMs")
 struct HostileInputSmokeTests {
     static let seed: UInt64 = 0x424C_4F42_4B45_59
-    static let keyless = ["--certificate-identity", LeafProfile.defaultIdentity, "--certificate-oidc-issuer", LeafProfile.defaultIssuer]
     static let conformanceIdentity = ["--certificate-identity", "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/"
         + ".github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
         "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com"]
@@ -41,9 +40,10 @@ struct HostileInputSmokeTests {
         let root = kit.trustedRoot.encoded()
         try key.publicKey.pem.write(toFile: scratch.path("key.pub"), atomically: true, encoding: .utf8)
         var bases: [BlobBase] = []
-        for (name, recipe, signer) in [("message", BundleRecipe(), keyless), ("dsse", BundleRecipe().dsse(), keyless),
+        for (name, recipe, signer) in [("message", BundleRecipe(), LeafProfile.identityFlags),
+                                       ("dsse", BundleRecipe().dsse(), LeafProfile.identityFlags),
                                        ("key", BundleRecipe().signed(by: key), ["--key", scratch.path("key.pub")]),
-                                       ("rekor2", BundleRecipe().log(.rekorV2).timestamped(), keyless)] {
+                                       ("rekor2", BundleRecipe().log(.rekorV2).timestamped(), LeafProfile.identityFlags)] {
             let made = try kit.makeBundle(recipe)
             try made.artifact.write(to: scratch.url.appendingPathComponent("\(name).txt"))
             bases.append(BlobBase(name: name, bundle: made.json, trustedRoot: root, artifact: scratch.path("\(name).txt"), signer: signer))
@@ -65,7 +65,7 @@ struct HostileInputSmokeTests {
     @Test("Mutated bundles, trusted roots, detached signatures and certificates: verify-blob")
     func verifyBlob() throws {
         let scratch = try ScratchDirectory()
-        let environment = SmokeRun.quietEnvironment(home: scratch.path("home"))
+        let environment = AirlockProcess.quietEnvironment(home: scratch.path("home"))
         let kit = try PrivateSigstore()
         let key = try PrivateKey.generateP256()
         var random = SmokeRun.random(Self.seed)
@@ -112,14 +112,14 @@ struct HostileInputSmokeTests {
             try Mutation.json(made.json, using: &random).0.write(to: batch.appendingPathComponent("a\(number).sigstore.json"))
         }
         cases.append(SmokeCase(label: "verify-blob --batch of 20 mutated bundles",
-                               arguments: ["verify-blob"] + Self.keyless + ["--trusted-root", scratch.path("message.root"), "--batch", batch.path],
+                               arguments: ["verify-blob"] + LeafProfile.identityFlags + ["--trusted-root", scratch.path("message.root"), "--batch", batch.path],
                                environment: environment))
         SmokeRun.run(cases, name: "hostile verify-blob")
     }
 
     /// `verify-blob --signature` with a mutated signature (key) or certificate (keyless, no log).
     func detachedCases(key: PrivateKey, in scratch: ScratchDirectory, random: inout SplitMix64) throws -> [SmokeCase] {
-        let environment = SmokeRun.quietEnvironment(home: scratch.path("home"))
+        let environment = AirlockProcess.quietEnvironment(home: scratch.path("home"))
         let artifact = Data("detached artifact\n".utf8)
         try artifact.write(to: scratch.url.appendingPathComponent("detached.txt"))
         let signature = try key.sign(artifact)
@@ -136,8 +136,8 @@ struct HostileInputSmokeTests {
         try certificate.pem.write(toFile: scratch.path("leaf.pem"), atomically: true, encoding: .utf8)
         let keyed = { (signature: String) in ["verify-blob", "--key", scratch.path("key.pub"), "--signature", signature, scratch.path("detached.txt")] }
         let certified = { (certificate: String) in
-            ["verify-blob"] + Self.keyless + ["--insecure-ignore-tlog", "--trusted-root", scratch.path("current.root"),
-                                              "--certificate", certificate, "--signature", scratch.path("keyless.sig"), scratch.path("detached.txt")]
+            ["verify-blob"] + LeafProfile.identityFlags + ["--insecure-ignore-tlog", "--trusted-root", scratch.path("current.root"),
+                                                           "--certificate", certificate, "--signature", scratch.path("keyless.sig"), scratch.path("detached.txt")]
         }
         var cases = [keyed(scratch.path("key.sig")), certified(scratch.path("leaf.pem"))].map { arguments in
             SmokeCase(label: "verify-blob --signature unmutated", arguments: arguments, environment: environment,
@@ -170,7 +170,7 @@ struct HostileInputSmokeTests {
     @Test("Mutated key files: public-key and import-key-pair")
     func keys() throws {
         let scratch = try ScratchDirectory()
-        let environment = SmokeRun.quietEnvironment(home: scratch.path("home")).merging(["COSIGN_PASSWORD": SigningFixture.password]) { $1 }
+        let environment = AirlockProcess.quietEnvironment(home: scratch.path("home")).merging(["COSIGN_PASSWORD": SigningFixture.password]) { $1 }
         let cosignKey = try String(contentsOfFile: SigningFixture.exampleKey, encoding: .utf8)
         let publicKey = try String(contentsOfFile: SigningFixture.examplePub, encoding: .utf8)
         let imports = [try FixtureKey(.ec(curve: "P-256")).pkcs8PEM, try FixtureKey(.ec(curve: "P-384")).traditionalPEM,
@@ -201,7 +201,7 @@ struct HostileInputSmokeTests {
     @Test("Mutated PEM chains and keys: trusted-root create")
     func trustedRootCreate() throws {
         let scratch = try ScratchDirectory()
-        let environment = SmokeRun.quietEnvironment(home: scratch.path("home"))
+        let environment = AirlockProcess.quietEnvironment(home: scratch.path("home"))
         let kit = try PrivateSigstore()
         let inputs: [(option: String, pem: String, url: String?)] = [
             ("--fulcio-chain", kit.fulcioIntermediate.pem + kit.fulcioRoot.pem, nil),

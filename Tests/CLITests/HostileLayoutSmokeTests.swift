@@ -72,7 +72,7 @@ struct HostileLayoutSmokeTests {
         var arguments = ["--key", SigningFixture.examplePub]
         if keyless {
             fixture = try KeylessVerifyCommandTests.keylessSigned()
-            arguments = KeylessVerifyCommandTests.identityFlags + ["--trusted-root", fixture.scratch.path("trusted_root.json")]
+            arguments = LeafProfile.identityFlags + ["--trusted-root", fixture.scratch.path("trusted_root.json")]
         } else {
             fixture = try SigningFixture()
             try fixture.makeSinglePlatform()
@@ -95,7 +95,7 @@ struct HostileLayoutSmokeTests {
 
     /// Mutated copies of `base`, each checked with `verify` and `layout verify`.
     static func cases(_ base: Base, count: Int, in scratch: ScratchDirectory, random: inout SplitMix64) throws -> [SmokeCase] {
-        let environment = SmokeRun.quietEnvironment(home: scratch.path("home"))
+        let environment = AirlockProcess.quietEnvironment(home: scratch.path("home"))
         let blobs = try base.surgery.blobs()
         let signed = [base.image, base.envelope, base.content]
         let reachable = try base.reachable()
@@ -168,7 +168,7 @@ struct HostileLayoutSmokeTests {
     @Test("Mutated tarballs (plain, gzip, zstd): unpack, inspect and pack")
     func tarballs() throws {
         let scratch = try ScratchDirectory()
-        let environment = SmokeRun.quietEnvironment(home: scratch.path("home"))
+        let environment = AirlockProcess.quietEnvironment(home: scratch.path("home"))
         let base = try Self.legacyBase()
         let originalBlobs = Set(try base.surgery.blobs())
         var tarballs: [(name: String, bytes: Data)] = []

@@ -32,8 +32,6 @@ struct KeylessVerifyCommandTests {
         return fixture
     }
 
-    static let identityFlags = ["--certificate-identity", LeafProfile.defaultIdentity, "--certificate-oidc-issuer", LeafProfile.defaultIssuer]
-
     @Test func aKeylessBundleReferrerVerifiesAgainstTheIdentityAndTrustedRoot() throws {
         let fixture = try Self.keylessSigned()
 
@@ -50,9 +48,8 @@ struct KeylessVerifyCommandTests {
         #expect(other.stdoutText.contains("REJECT bundle referrer"))
         #expect(other.stdoutText.contains(": identity: "))
 
-        let noRoot = try AirlockProcess.run(["verify", "--certificate-identity", LeafProfile.defaultIdentity, "--certificate-oidc-issuer",
-                                             LeafProfile.defaultIssuer, fixture.path + ":v1"],
-                                            environment: ["HOME": fixture.scratch.path("home"), "SIGSTORE_TRUSTED_ROOT": "", "TUF_ROOT": ""])
+        let noRoot = try AirlockProcess.run(["verify"] + LeafProfile.identityFlags + [fixture.path + ":v1"],
+                                            environment: AirlockProcess.quietEnvironment(home: fixture.scratch.path("home")))
         #expect(noRoot.status == 2)
         #expect(noRoot.isOneLineError)
         #expect(noRoot.stderrText.contains("no trusted root"))
@@ -61,10 +58,10 @@ struct KeylessVerifyCommandTests {
     @Test func insecureIgnoreSctIsTheOnlyWayPastAMissingSCT() throws {
         let fixture = try Self.keylessSigned { $0.certificate { $0.sct = .none } }
         let root = ["--trusted-root", fixture.scratch.path("trusted_root.json")]
-        let strict = try AirlockProcess.run(["verify"] + Self.identityFlags + root + [fixture.path + ":v1"])
+        let strict = try AirlockProcess.run(["verify"] + LeafProfile.identityFlags + root + [fixture.path + ":v1"])
         #expect(strict.status == 1, "\(strict)")
         #expect(strict.stdoutText.contains(": sct: "))
-        let lax = try AirlockProcess.run(["verify", "--insecure-ignore-sct"] + Self.identityFlags + root + [fixture.path + ":v1"])
+        let lax = try AirlockProcess.run(["verify", "--insecure-ignore-sct"] + LeafProfile.identityFlags + root + [fixture.path + ":v1"])
         #expect(lax.status == 0, "\(lax)")
     }
 
@@ -72,11 +69,11 @@ struct KeylessVerifyCommandTests {
         let fixture = try Self.keylessSigned()
         let tarball = fixture.scratch.path("keyless.tar")
         #expect(try AirlockProcess.run(["pack", "--include-trusted-root", fixture.scratch.path("trusted_root.json"), "-o", tarball, fixture.path + ":v1"]).status == 0)
-        let ownRoot = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("own-root")] + Self.identityFlags
+        let ownRoot = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("own-root")] + LeafProfile.identityFlags
             + ["--trusted-root", fixture.scratch.path("trusted_root.json")])
         #expect(ownRoot.status == 0, "\(ownRoot)")
         #expect(ownRoot.stdoutText.contains("check \"keyless signatures\": passed for 1 image(s)"))
-        let archiveRoot = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("archive-root")] + Self.identityFlags
+        let archiveRoot = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("archive-root")] + LeafProfile.identityFlags
             + ["--trusted-root-from-archive", "trusted_root.json"])
         #expect(archiveRoot.status == 0, "\(archiveRoot)")
         let wrongIdentity = try AirlockProcess.run(["unpack", tarball, "-o", fixture.scratch.path("refused"),

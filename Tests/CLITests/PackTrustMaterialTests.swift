@@ -16,16 +16,9 @@ import Testing
 
     /// The content of `entry` in the tarball.
     private func extract(_ entry: String, from tarball: String) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/tar")
-        process.arguments = ["-xOf", tarball, entry]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "no \(entry) in \(tarball)")
-        return data
+        let extracted = try Tar.run(["-xOf", tarball, entry])
+        try #require(extracted.status == 0, "no \(entry) in \(tarball)")
+        return extracted.stdout
     }
 
     private func expectRefused(_ outcome: AirlockProcess.Result, saying words: String, scratch: ScratchDirectory,

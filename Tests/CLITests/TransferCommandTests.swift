@@ -7,7 +7,7 @@ import Testing
 /// outputs, exit statuses, one-line errors, silence when stderr is not a terminal.
 @Suite("airlock pack/unpack/inspect/inventory")
 struct TransferCommandTests {
-    static let example = AirlockProcess.packageRoot.appendingPathComponent("Fixtures/example-layout").path
+    static let example = LayoutCommandTests.exampleLayout.path
 
     static func run(_ arguments: String...) throws -> AirlockProcess.Result { try AirlockProcess.run(arguments) }
 
@@ -49,11 +49,7 @@ struct TransferCommandTests {
         let scratch = try ScratchDirectory()
         // A tar with one symbolic link entry, written by tar(1) itself.
         try FileManager.default.createSymbolicLink(atPath: scratch.path("oci-layout"), withDestinationPath: "/etc/passwd")
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
-        tar.arguments = ["-C", scratch.url.path, "-cf", scratch.path("evil.tar"), "oci-layout"]
-        try tar.run()
-        tar.waitUntilExit()
+        _ = try Tar.run(["-C", scratch.url.path, "-cf", scratch.path("evil.tar"), "oci-layout"])
         let outcome = try Self.run("unpack", scratch.path("evil.tar"), "-o", scratch.path("layout"))
         #expect(outcome.status == 1 && outcome.isOneLineError, "\(outcome)")
         #expect(outcome.stderrText.contains("\"oci-layout\"") && outcome.stderrText.contains("symbolic link"))

@@ -35,10 +35,8 @@ import Testing
             let made = try kit.makeBundle(recipe)
             try made.json.write(to: dir.url.appendingPathComponent("\(name).json"))
             try made.artifact.write(to: dir.url.appendingPathComponent(name))
-            let verified = try AirlockProcess.run([
-                "verify-blob", "--certificate-identity", LeafProfile.defaultIdentity, "--certificate-oidc-issuer", LeafProfile.defaultIssuer,
-                "--trusted-root", "root.json", "--bundle", "\(name).json", name,
-            ], in: dir.url)
+            let verified = try AirlockProcess.run(["verify-blob"] + LeafProfile.identityFlags + ["--trusted-root", "root.json", "--bundle", "\(name).json", name],
+                                                  in: dir.url)
             #expect(verified.status == 0, "\(name): \(verified)")
         }
 

@@ -25,7 +25,7 @@ struct TrustedRootDiscoveryTests {
     }
 
     private func run(_ arguments: [String], environment: [String: String]) throws -> AirlockProcess.Result {
-        try AirlockProcess.run(arguments, environment: ["HOME": home.path, "TUF_ROOT": "", "SIGSTORE_TRUSTED_ROOT": ""].merging(environment) { _, new in new })
+        try AirlockProcess.run(arguments, environment: AirlockProcess.quietEnvironment(home: home.path).merging(environment) { _, new in new })
     }
 
     /// With each broken discovery, key-based `verify`, `inspect --key` and `verify-blob --key` pass.

@@ -16,17 +16,13 @@ import Testing
         kit = try PrivateSigstore()
         dir = try ScratchDirectory()
         try FileManager.default.createDirectory(atPath: dir.path("home"), withIntermediateDirectories: true)
-        isolated = ["HOME": dir.path("home"), "SIGSTORE_TRUSTED_ROOT": "", "TUF_ROOT": ""]
+        isolated = AirlockProcess.quietEnvironment(home: dir.path("home"))
         try kit.trustedRoot.encoded().write(to: dir.url.appendingPathComponent("trusted_root.json"))
     }
 
     private func write(_ made: KitBundle, as name: String) throws {
         try made.json.write(to: dir.url.appendingPathComponent("\(name).sigstore.json"))
         try made.artifact.write(to: dir.url.appendingPathComponent(name))
-    }
-
-    private var keyless: [String] {
-        ["--certificate-identity", LeafProfile.defaultIdentity, "--certificate-oidc-issuer", LeafProfile.defaultIssuer]
     }
 
     private func run(_ arguments: [String], environment: [String: String]? = nil) throws -> AirlockProcess.Result {
@@ -36,18 +32,18 @@ import Testing
     @Test func keylessBundleByPathAndByDigest() throws {
         let made = try kit.makeBundle()
         try write(made, as: "a.txt")
-        let byPath = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "a.txt.sigstore.json", "a.txt"])
+        let byPath = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "a.txt.sigstore.json", "a.txt"])
         #expect(byPath.status == 0, "\(byPath)")
         #expect(byPath.stdoutText.contains("identity:    \(LeafProfile.defaultIdentity)"))
         #expect(byPath.stdoutText.contains("issuer:      \(LeafProfile.defaultIssuer)"))
         #expect(byPath.stdoutText.contains("(transparency log \(kit.configuration.rekorV1URL))"))
-        let byDigest = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "a.txt.sigstore.json", made.artifactDigest.description])
+        let byDigest = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "a.txt.sigstore.json", made.artifactDigest.description])
         #expect(byDigest.status == 0, "\(byDigest)")
     }
 
     @Test func jsonReportsSuccessAndFailure() throws {
         try write(try kit.makeBundle(BundleRecipe().log(.rekorV2).timestamped()), as: "v2")
-        let ok = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "v2.sigstore.json", "--output", "json", "v2"])
+        let ok = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "v2.sigstore.json", "--output", "json", "v2"])
         #expect(ok.status == 0, "\(ok)")
         let report = try #require(try JSONSerialization.jsonObject(with: ok.stdout) as? [String: Any])
         #expect(report["verified"] as? Bool == true)
@@ -71,7 +67,7 @@ import Testing
                                    "--trusted-root", "trusted_root.json", "--bundle", "a.sigstore.json", "a"])
         #expect(wrongIssuer.status == 1 && wrongIssuer.isOneLineError, "\(wrongIssuer)")
         #expect(wrongIssuer.stderrText.contains("identity: issuer"))
-        let wrongArtifact = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "a.sigstore.json", "other"])
+        let wrongArtifact = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "a.sigstore.json", "other"])
         #expect(wrongArtifact.status == 1 && wrongArtifact.stderrText.contains("signature:"), "\(wrongArtifact)")
     }
 
@@ -79,10 +75,10 @@ import Testing
         try write(try kit.makeBundle(), as: "a")
         try Data("{\"mediaType\":".utf8).write(to: dir.url.appendingPathComponent("broken.json"))
         for arguments in [
-            keyless + ["--trusted-root", "trusted_root.json", "--bundle", "broken.json", "a"],
-            keyless + ["--trusted-root", "trusted_root.json", "--bundle", "missing.json", "a"],
-            keyless + ["--trusted-root", "trusted_root.json", "--bundle", "a.sigstore.json", "missing"],
-            keyless + ["--trusted-root", "a", "--bundle", "a.sigstore.json", "a"],
+            LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "broken.json", "a"],
+            LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "missing.json", "a"],
+            LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "a.sigstore.json", "missing"],
+            LeafProfile.identityFlags + ["--trusted-root", "a", "--bundle", "a.sigstore.json", "a"],
             ["--key", "a", "--bundle", "a.sigstore.json", "a"],
         ] {
             let result = try run(arguments)
@@ -95,9 +91,9 @@ import Testing
             ["--bundle", "b", "a"],
             ["--key", "k", "--certificate-identity", "x", "--certificate-oidc-issuer", "y", "--bundle", "b", "a"],
             ["--certificate-identity", "x", "--bundle", "b", "a"],
-            keyless + ["--bundle", "b", "--signature", "s", "a"],
-            keyless + ["--certificate-identity-regexp", "(", "--bundle", "b", "a"],
-            keyless + ["--batch", "list", "a"],
+            LeafProfile.identityFlags + ["--bundle", "b", "--signature", "s", "a"],
+            LeafProfile.identityFlags + ["--certificate-identity-regexp", "(", "--bundle", "b", "a"],
+            LeafProfile.identityFlags + ["--batch", "list", "a"],
         ] {
             let result = try run(arguments)
             #expect(result.isUsageError("verify-blob"), "\(arguments): \(result)")
@@ -138,7 +134,7 @@ import Testing
         try Data(Base64.encode(made.bundle.content.signature).utf8).write(to: dir.url.appendingPathComponent("k.sig"))
         try Data(try #require(made.certificate).pem.utf8).write(to: dir.url.appendingPathComponent("k.pem"))
         try made.artifact.write(to: dir.url.appendingPathComponent("k"))
-        let keylessResult = try run(keyless + ["--trusted-root", "trusted_root.json", "--insecure-ignore-tlog", "--signature", "k.sig",
+        let keylessResult = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--insecure-ignore-tlog", "--signature", "k.sig",
                                                "--certificate", "k.pem", "k"])
         #expect(keylessResult.status == 1 && keylessResult.stderrText.contains("certificateChain"), "\(keylessResult)")
     }
@@ -147,7 +143,7 @@ import Testing
         let made = try kit.makeBundle()
         try made.legacyBlobBundle().write(to: dir.url.appendingPathComponent("legacy.bundle"))
         try made.artifact.write(to: dir.url.appendingPathComponent("legacy"))
-        let keylessResult = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "legacy.bundle", "legacy"])
+        let keylessResult = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "legacy.bundle", "legacy"])
         #expect(keylessResult.status == 0 && keylessResult.stdoutText.contains("(transparency log \(kit.configuration.rekorV1URL))"),
                 "\(keylessResult)")
         let key = try PrivateKey.generateP256()
@@ -155,7 +151,7 @@ import Testing
         try kit.makeBundle(BundleRecipe().signed(by: key)).legacyBlobBundle().write(to: dir.url.appendingPathComponent("keyed.bundle"))
         let keyed = try run(["--key", "key.pub", "--trusted-root", "trusted_root.json", "--bundle", "keyed.bundle", "legacy"])
         #expect(keyed.status == 0 && keyed.stdoutText.contains("log entry:   \(kit.configuration.rekorV1URL)"), "\(keyed)")
-        let wrongArtifact = try run(keyless + ["--trusted-root", "trusted_root.json", "--bundle", "legacy.bundle", "key.pub"])
+        let wrongArtifact = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--bundle", "legacy.bundle", "key.pub"])
         #expect(wrongArtifact.status == 1 && wrongArtifact.isOneLineError, "\(wrongArtifact)")
     }
 
@@ -172,7 +168,7 @@ import Testing
         try Data(Base64.encode(detached.bundle.content.signature).utf8).write(to: dir.url.appendingPathComponent("d.sig"))
         try Data(try #require(detached.certificate).pem.utf8).write(to: dir.url.appendingPathComponent("d.pem"))
         try detached.artifact.write(to: dir.url.appendingPathComponent("d"))
-        let signature = keyless + ["--trusted-root", "trusted_root.json", "--signature", "d.sig", "--certificate", "d.pem"]
+        let signature = LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--signature", "d.sig", "--certificate", "d.pem"]
         let stamped = try run(signature + ["--insecure-ignore-tlog", "--use-signed-timestamps", "--rfc3161-timestamp", "d.ts.json", "d"])
         #expect(stamped.status == 0 && stamped.stdoutText.contains("timestamp authority"), "\(stamped)")
         let unstamped = try run(signature + ["--insecure-ignore-tlog", "--use-signed-timestamps", "d"])
@@ -185,13 +181,13 @@ import Testing
         try logged.legacyBlobBundle().write(to: dir.url.appendingPathComponent("l.bundle"))
         try writeDetachedTimestamp(of: logged, as: "l.ts.json")
         try logged.artifact.write(to: dir.url.appendingPathComponent("l"))
-        let legacy = keyless + ["--trusted-root", "trusted_root.json", "--use-signed-timestamps", "--bundle", "l.bundle"]
+        let legacy = LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--use-signed-timestamps", "--bundle", "l.bundle"]
         let legacyStamped = try run(legacy + ["--rfc3161-timestamp", "l.ts.json", "l"])
         #expect(legacyStamped.status == 0, "\(legacyStamped)")
         let legacyUnstamped = try run(legacy + ["l"])
         #expect(legacyUnstamped.status == 1 && legacyUnstamped.stderrText.contains("signedTimestamp: 0 verified"), "\(legacyUnstamped)")
         try write(logged, as: "s")
-        let sigstore = try run(keyless + ["--trusted-root", "trusted_root.json", "--use-signed-timestamps", "--bundle", "s.sigstore.json",
+        let sigstore = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--use-signed-timestamps", "--bundle", "s.sigstore.json",
                                           "--rfc3161-timestamp", "l.ts.json", "s"])
         #expect(sigstore.status == 2 && sigstore.isOneLineError && sigstore.stderrText.contains("carries its own timestamps"), "\(sigstore)")
         try Data("{}".utf8).write(to: dir.url.appendingPathComponent("empty.ts.json"))
@@ -201,7 +197,7 @@ import Testing
 
     @Test func trustedRootDiscovery() throws {
         try write(try kit.makeBundle(), as: "a")
-        let arguments = keyless + ["--bundle", "a.sigstore.json", "a"]
+        let arguments = LeafProfile.identityFlags + ["--bundle", "a.sigstore.json", "a"]
         let missing = try run(arguments)
         #expect(missing.status == 2 && missing.stderrText.contains("--trusted-root"), "\(missing)")
         let byEnvironment = try run(arguments, environment: isolated.merging(["SIGSTORE_TRUSTED_ROOT": dir.path("trusted_root.json")]) { $1 })
@@ -233,10 +229,10 @@ import Testing
             list += "batch/f\(index).sigstore.json\tbatch/f\(index)\n"
         }
         try Data(list.utf8).write(to: dir.url.appendingPathComponent("list"))
-        let good = try run(keyless + ["--trusted-root", "trusted_root.json", "--batch", "list"])
+        let good = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--batch", "list"])
         #expect(good.status == 0 && good.stdoutText.hasSuffix("4 verified, 0 failed\n"), "\(good)")
         try Data("changed".utf8).write(to: batch.appendingPathComponent("f2"))
-        let directory = try run(keyless + ["--trusted-root", "trusted_root.json", "--batch", "batch", "--output", "json"])
+        let directory = try run(LeafProfile.identityFlags + ["--trusted-root", "trusted_root.json", "--batch", "batch", "--output", "json"])
         #expect(directory.status == 1 && directory.isOneLineError, "\(directory)")
         let reports = try #require(try JSONSerialization.jsonObject(with: directory.stdout) as? [[String: Any]])
         #expect(reports.map { $0["verified"] as? Bool } == [true, true, false, true])

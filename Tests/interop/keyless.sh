@@ -11,10 +11,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 T=$(mktemp -d /tmp/airlock-keyless.XXXXXX); trap 'rm -rf "$T"' EXIT
-PASS=0; FAIL=0; SKIP=0
-ok() { PASS=$((PASS + 1)); echo "PASS $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
-skip() { SKIP=$((SKIP + 1)); echo "SKIP $*"; }
+source "$HERE/support/harness.sh"
 
 # The reason airlock gave: its last stderr line without the common prefix.
 airlock_reason() { tail -1 "$1" | sed 's/^airlock: error: verification failed: //' | cut -c1-160; }
@@ -75,5 +72,4 @@ while read -r name expected identity issuer flags note; do
   fi
 done < "$T/cases/manifest"
 
-echo "keyless: $PASS passed, $FAIL failed, $SKIP skipped"
-[ "$FAIL" -eq 0 ]
+summary keyless

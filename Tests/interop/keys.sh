@@ -7,9 +7,7 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ORACLE=("$PYTHON" "$HERE/support/cosign_oracle.py")
 T=$(mktemp -d /tmp/airlock-keys.XXXXXX); trap 'rm -rf "$T"' EXIT
-PASS=0; FAIL=0; SKIP=0
-ok() { PASS=$((PASS + 1)); echo "PASS $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+source "$HERE/support/harness.sh"
 check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 quiet() { "$@" >/dev/null; }
 
@@ -70,8 +68,7 @@ check "oracle rejects a DSSE envelope whose payload changed" test $? -eq 0
 
 # 5. the shared oracles (Python + Go), when present and buildable.
 if [ -n "${SHARED:-}" ] && [ -x "$SHARED/oracles/check-key.sh" ]; then
-  GO_ORACLE="${GO_ORACLE:-/tmp/interop-go/cosign-go-oracle}"
-  [ -x "$GO_ORACLE" ] || bash "$SHARED/oracles/build-go-oracle.sh" "$GO_ORACLE" >/dev/null 2>&1
+  go_oracle
   if [ -x "$GO_ORACLE" ]; then
     if PY="$PYTHON" GO_ORACLE="$GO_ORACLE" bash "$SHARED/oracles/check-key.sh" \
         "$T/airlock.key" "$T/airlock.pub" "$T/pw" > "$T/check-key.log" 2>&1; then
@@ -80,11 +77,10 @@ if [ -n "${SHARED:-}" ] && [ -x "$SHARED/oracles/check-key.sh" ]; then
       bad "shared check-key.sh on an airlock key:"; sed 's/^/    /' "$T/check-key.log"
     fi
   else
-    SKIP=$((SKIP + 1)); echo "SKIP shared check-key.sh: the Go oracle cannot be built here (needs golang-go)"
+    skip "shared check-key.sh: the Go oracle cannot be built here (needs golang-go)"
   fi
 else
-  SKIP=$((SKIP + 1)); echo "SKIP shared check-key.sh: \$SHARED/oracles is absent"
+  skip "shared check-key.sh: \$SHARED/oracles is absent"
 fi
 
-echo "keys: $PASS passed, $FAIL failed, $SKIP skipped"
-[ "$FAIL" -eq 0 ]
+summary keys

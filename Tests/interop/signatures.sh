@@ -10,10 +10,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 ORACLE=("$PYTHON" "$HERE/support/cosign_oracle.py")
 T=$(mktemp -d /tmp/airlock-signatures.XXXXXX); trap 'rm -rf "$T"' EXIT
-PASS=0; FAIL=0; SKIP=0
-ok() { PASS=$((PASS + 1)); echo "PASS $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
-skip() { SKIP=$((SKIP + 1)); echo "SKIP $*"; }
+source "$HERE/support/harness.sh"
 check() { local what="$1"; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 refused() { ! "$@" >/dev/null 2>&1; }
 quiet() { "$@" >/dev/null 2>&1; }
@@ -215,8 +212,7 @@ check "airlock rejects a valid oracle signature whose payload names another dige
 
 # 3. the shared oracles.
 if [ -n "${SHARED:-}" ] && [ -d "$SHARED/oracles" ]; then
-  GO_ORACLE="${GO_ORACLE:-/tmp/interop-go/cosign-go-oracle}"
-  [ -x "$GO_ORACLE" ] || bash "$SHARED/oracles/build-go-oracle.sh" "$GO_ORACLE" >/dev/null 2>&1
+  go_oracle
   if [ ! -x "$GO_ORACLE" ]; then
     skip "shared check-sig.sh: the Go oracle cannot be built here (needs golang-go)"
   elif [ ! -f "$T/legacy/1.payload" ]; then
@@ -246,5 +242,4 @@ else
   skip "shared check-sig.sh and skopeo-sign-verify.sh: \$SHARED/oracles is absent"
 fi
 
-echo "signatures: $PASS passed, $FAIL failed, $SKIP skipped"
-[ "$FAIL" -eq 0 ]
+summary signatures

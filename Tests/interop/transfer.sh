@@ -1,30 +1,22 @@
 #!/usr/bin/env bash
 # Tarball interop: airlock's tarballs read by skopeo (oci-archive:) and umoci, and skopeo's
-# oci-archive tarballs read by airlock. Skips cleanly when skopeo/umoci are absent; with
-# TRANSFER_INTEROP_INSTALL=1 and root, installs them with apt-get first.
+# oci-archive tarballs read by airlock. Skips cleanly when skopeo/umoci are absent (`make
+# test-tools` installs them).
 # Env: AIRLOCK (binary), SHARED (unused here; for symmetry with the other scripts).
 set -uo pipefail
 : "${AIRLOCK:?set AIRLOCK to the airlock binary}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
 EXAMPLE="$ROOT/Fixtures/example-layout"
 T=$(mktemp -d /tmp/airlock-transfer.XXXXXX); trap 'rm -rf "$T"' EXIT
-PASS=0; FAIL=0; SKIP=0
-ok() { PASS=$((PASS + 1)); echo "PASS $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
-skip() { SKIP=$((SKIP + 1)); echo "SKIP $*"; }
+source "$HERE/support/harness.sh"
 check() { local what="$1"; shift; if "$@" > "$T/last.log" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/    /' "$T/last.log" | tail -5; fi; }
 
-if ! command -v skopeo >/dev/null || ! command -v umoci >/dev/null; then
-  if [ "${TRANSFER_INTEROP_INSTALL:-0}" = 1 ] && [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends skopeo umoci > /dev/null 2>&1 \
-      || echo "note: apt-get install skopeo umoci failed"
-  fi
-fi
 HAVE_SKOPEO=0; HAVE_UMOCI=0
 command -v skopeo > /dev/null && HAVE_SKOPEO=1
 command -v umoci > /dev/null && HAVE_UMOCI=1
 if [ "$HAVE_SKOPEO" = 0 ] && [ "$HAVE_UMOCI" = 0 ]; then
-  echo "transfer interop: skipped (neither skopeo nor umoci is installed; TRANSFER_INTEROP_INSTALL=1 as root installs them)"
+  echo "transfer interop: skipped (neither skopeo nor umoci is installed; make test-tools installs them)"
   exit 0
 fi
 POLICY="$T/policy.json"
@@ -111,5 +103,4 @@ else
   skip "umoci checks: umoci is not installed"
 fi
 
-echo "transfer: $PASS passed, $FAIL failed, $SKIP skipped"
-[ "$FAIL" -eq 0 ]
+summary transfer

@@ -40,7 +40,7 @@ struct InspectCommand: ParsableCommand {
         }
         switch outputOptions.output {
         case .text: Terminal.printLines(InspectTree(report: report).textLines)
-        case .json: print(String(decoding: try InspectTree(report: report).json(), as: UTF8.self))
+        case .json: print(try InspectTree(report: report).json())
         }
         if !report.reports.isEmpty, let refusal = report.arrivalRefusal {
             throw CommandFailure(refusal, status: .rejected)
@@ -101,7 +101,7 @@ struct InspectTree {
         }
     }
 
-    func json() throws -> Data {
+    func json() throws -> String {
         let document = Document(
             source: report.source, kind: report.isArchive ? "tarball" : "layout", stoppedBeforeContent: report.stoppedBeforeContent,
             images: report.images.map { image in
@@ -120,9 +120,7 @@ struct InspectTree {
                 .init(digest: $0.descriptor.digest.description, mediaType: $0.descriptor.mediaType, tag: $0.descriptor.refName, reason: $0.reason)
             },
             trustMaterial: report.trustMaterial)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try encoder.encode(document)
+        return try OutputOptions.json(document)
     }
 
     private struct Document: Encodable {

@@ -62,9 +62,7 @@ struct LayoutVerifyCommand: ParsableCommand {
             skippedForeignLayers: result.skippedForeignLayers.map(\.digest.description),
             unreachable: result.unreachable.map(\.relativePath)
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        print(try OutputOptions.json(report))
     }
 
     private struct Report: Encodable {

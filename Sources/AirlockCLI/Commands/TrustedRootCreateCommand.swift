@@ -112,11 +112,10 @@ struct TrustedRootCreateCommand: ParsableCommand {
     }
 
     private func authority(_ path: String, url: String?, window: ValidityWindow, timestampAuthority: Bool) throws -> CertificateAuthority {
+        let pem = String(decoding: try VerificationInputs.document(path, limit: 1 << 20, what: "certificate chain"), as: UTF8.self)
         var certificates: [Certificate]
         do {
-            certificates = try Certificate.parseAll(pem: InputFile.text(path, limit: 1 << 20, what: "certificate chain"))
-        } catch let failure as CommandFailure {
-            throw failure
+            certificates = try Certificate.parseAll(pem: pem)
         } catch {
             throw CommandFailure("\(path): \(error)")
         }

@@ -60,9 +60,7 @@ struct VerifyBlobCommand: ParsableCommand {
 
     func validate() throws {
         guard key.isEmpty != keyless.isEmpty else {
-            throw ValidationError(key.isEmpty
-                ? "give --key PUB, or keyless flags (--certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])"
-                : "--key and the keyless --certificate-* flags cannot be combined")
+            throw ValidationError(key.isEmpty ? KeylessOptions.signerMissing : "--key and the keyless --certificate-* flags cannot be combined")
         }
         if let batch {
             guard bundle == nil, signature == nil, certificate == nil, rfc3161Timestamp == nil, artifact == nil else {
@@ -99,15 +97,14 @@ struct VerifyBlobCommand: ParsableCommand {
         let report = VerificationReport(verifier.verify(subject, artifact: target, policy: policy), bundle: bundle ?? signature, artifact: artifact)
         switch outputOptions.output {
         case .text: if report.verified { Terminal.printLines(report.textLines) }
-        case .json: print(try VerificationReport.json(report))
+        case .json: print(try OutputOptions.json(report))
         }
         guard report.verified else { throw CommandFailure("verification failed: \(report.failureLine)", status: .rejected) }
     }
 
     private func signerPolicy() throws -> SignerPolicy {
         if !key.isEmpty { return .publicKeys(try key.map(VerificationInputs.publicKey)) }
-        guard let identity = try keyless.certificateIdentity() else { throw CommandFailure("no certificate identity given", status: .usage) }
-        return .identity(identity)
+        return .identity(try keyless.requiredIdentity())
     }
 
     /// The bundle file, or a bundle made of `--signature` (and `--certificate`).
@@ -147,7 +144,7 @@ struct VerifyBlobCommand: ParsableCommand {
         let failed = reports.filter { !$0.verified }.count
         switch outputOptions.output {
         case .text: Terminal.printLine("\(reports.count - failed) verified, \(failed) failed")
-        case .json: print(try VerificationReport.json(reports))
+        case .json: print(try OutputOptions.json(reports))
         }
         guard failed == 0 else {
             throw CommandFailure("\(failed) of \(reports.count) verifications failed", status: unreadable > 0 ? .failure : .rejected)
@@ -190,7 +187,7 @@ enum BatchList {
     }
 
     private static func listPairs(_ path: String) throws -> [Pair] {
-        let text = try InputFile.text(path, limit: 64 << 20, what: "batch list")
+        let text = String(decoding: try VerificationInputs.document(path, limit: 64 << 20, what: "batch list"), as: UTF8.self)
         var pairs: [Pair] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)

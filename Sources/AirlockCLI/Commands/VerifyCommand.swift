@@ -38,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         guard signer.namesSigner else {
-            throw ValidationError("give --key PUB, or keyless flags (--certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])")
+            throw ValidationError(KeylessOptions.signerMissing)
         }
         try signer.check()
     }
@@ -55,7 +55,7 @@ struct VerifyCommand: ParsableCommand {
         }
         switch outputOptions.output {
         case .text: Terminal.printLines(results.flatMap { Self.text($0.label, $0.verification) })
-        case .json: print(try VerificationReport.json(Report(results)))
+        case .json: print(try OutputOptions.json(Report(results)))
         }
         let failed = results.filter { !$0.verification.passed }
         guard let first = failed.first else { return }

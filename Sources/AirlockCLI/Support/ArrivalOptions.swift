@@ -44,12 +44,7 @@ struct ArrivalOptions: ParsableArguments {
                 }
                 let root = try archiveTrustedRoot.map { name in
                     let url = try Self.file(name, of: .trustedRoot, in: material)
-                    let data = try VerificationInputs.document(url.path, limit: TrustedRootOptions.sizeLimit, what: "trusted root")
-                    do {
-                        return try TrustedRoot(json: data)
-                    } catch {
-                        throw CommandFailure("airlock/\(TrustMaterialKind.trustedRoot.archiveDirectory)/\(name) in the archive: \(error)")
-                    }
+                    return try TrustedRootOptions.read(url.path, label: "airlock/\(TrustMaterialKind.trustedRoot.archiveDirectory)/\(name) in the archive")
                 }
                 return try signer.imageVerifier(extraKeys: keys, trustedRoot: root)
             })

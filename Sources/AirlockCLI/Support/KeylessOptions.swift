@@ -65,11 +65,20 @@ struct KeylessOptions: ParsableArguments {
         }
     }
 
+    /// The usage error of a verification given neither `--key` nor keyless flags.
+    static let signerMissing = "give --key PUB, or keyless flags (--certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp])"
+
     /// The identity the flags describe, or nil when no keyless flag was given.
     func certificateIdentity() throws(FormatError) -> CertificateIdentity? {
         guard !isEmpty else { return nil }
         return CertificateIdentity(subjectAlternativeName: try ValueMatcher(exact: identity, regularExpression: identityRegexp),
                                    issuer: try ValueMatcher(exact: issuer, regularExpression: issuerRegexp),
                                    claims: claims)
+    }
+
+    /// The identity the flags describe, for a verification without keys: none is a usage failure.
+    func requiredIdentity() throws -> CertificateIdentity {
+        guard let identity = try certificateIdentity() else { throw CommandFailure("no certificate identity given", status: .usage) }
+        return identity
     }
 }

@@ -42,9 +42,9 @@ struct SignerOptions: ParsableArguments {
 
     /// The image verifier: `--key` files plus `extraKeys`, else the keyless identity; the
     /// trusted root given (or `trustedRoot`), else the one discovered, required for keyless.
-    func imageVerifier(extraKeys: [TrustedKey] = [], trustedRoot override: TrustedRoot? = nil, now: Date = Date()) throws -> ImageVerifier {
+    func imageVerifier(extraKeys: [TrustedKey] = [], trustedRoot override: TrustedRoot? = nil) throws -> ImageVerifier {
         let keys = try key.map { TrustedKey(publicKey: try VerificationInputs.publicKey($0), name: $0) } + extraKeys
-        let verifier = try mode.verifier(keyBased: !keys.isEmpty, rootOptions: trustedRootOptions, trustedRoot: override, now: now)
+        let verifier = try mode.verifier(keyBased: !keys.isEmpty, rootOptions: trustedRootOptions, trustedRoot: override)
         return ImageVerifier(verifier: verifier, policy: try policy(keys))
     }
 
@@ -58,7 +58,6 @@ struct SignerOptions: ParsableArguments {
             }
             return ImageVerificationPolicy(signers: .keys(keys, threshold: required), requiredAnnotations: annotations)
         }
-        guard let identity = try keyless.certificateIdentity() else { throw CommandFailure("no certificate identity given", status: .usage) }
-        return ImageVerificationPolicy(signers: .identities([identity]), requiredAnnotations: annotations)
+        return ImageVerificationPolicy(signers: .identities([try keyless.requiredIdentity()]), requiredAnnotations: annotations)
     }
 }

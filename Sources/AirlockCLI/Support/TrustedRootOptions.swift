@@ -12,7 +12,7 @@ struct TrustedRootOptions: ParsableArguments {
     var path: String?
 
     /// The largest trusted root read.
-    static let sizeLimit = 16 << 20
+    private static let sizeLimit = 16 << 20
 
     /// The trusted root given or discovered, or nil when there is none and it is not `required`.
     ///
@@ -20,10 +20,10 @@ struct TrustedRootOptions: ParsableArguments {
     /// when none is required (key-based verification): a stale `SIGSTORE_TRUSTED_ROOT`, several
     /// cached roots or a corrupt cached one then mean "no root", with a note on stderr, rather
     /// than a failure of a verification that does not need one.
-    func load(required: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrustedRoot? {
+    func load(required: Bool) throws -> TrustedRoot? {
         if let path { return try Self.read(path) }
         do {
-            guard let discovered = try Self.discover(environment: environment) else {
+            guard let discovered = try Self.discover(environment: ProcessInfo.processInfo.environment) else {
                 guard !required else {
                     throw CommandFailure("no trusted root: pass --trusted-root FILE, set SIGSTORE_TRUSTED_ROOT, or copy a cosign TUF cache (~/.sigstore/root, or $TUF_ROOT) to this machine; airlock ships none")
                 }
@@ -36,12 +36,14 @@ struct TrustedRootOptions: ParsableArguments {
         }
     }
 
-    private static func read(_ path: String) throws -> TrustedRoot {
+    /// The trusted root in the file at `path`; one that does not parse is reported under
+    /// `label` (the path by default).
+    static func read(_ path: String, label: String? = nil) throws -> TrustedRoot {
         let data = try VerificationInputs.document(path, limit: sizeLimit, what: "trusted root")
         do {
             return try TrustedRoot(json: data)
         } catch {
-            throw CommandFailure("\(path): \(error)")
+            throw CommandFailure("\(label ?? path): \(error)")
         }
     }
 

@@ -1,5 +1,6 @@
 import AirlockJSON
 import AirlockCrypto
+import DurableFiles
 import Foundation
 import Sigstore
 
@@ -8,7 +9,7 @@ import Sigstore
 enum VerificationInputs {
     /// A PEM public key file (`cosign.pub`).
     static func publicKey(_ path: String) throws -> PublicKey {
-        let pem = try InputFile.text(path, limit: InputFile.keyLimit, what: "public key")
+        let pem = String(decoding: try document(path, limit: InputFile.keyLimit, what: "public key"), as: UTF8.self)
         do {
             return try PublicKey(pem: pem)
         } catch {
@@ -30,19 +31,13 @@ enum VerificationInputs {
     /// A document that is not secret, read in growing steps (so a large limit costs nothing
     /// for a small file); pipes work too.
     static func document(_ path: String, limit: Int, what: String) throws -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CommandFailure("cannot read the \(what) \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while data.count <= limit {
-            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw CommandFailure("cannot read the \(what) \(path): \(String(cString: strerror(errno)))") }
-            if got == 0 { return data }
-            data.append(contentsOf: chunk[0..<got])
+        do {
+            return try OpenFile.open(path, flags: O_RDONLY).readAll(limit: limit)
+        } catch where error.kind == .overLimit {
+            throw CommandFailure("the \(what) \(path) is larger than \(limit >> 20) MiB")
+        } catch {
+            throw CommandFailure("cannot read the \(what) \(path): \(error.reason)")
         }
-        throw CommandFailure("the \(what) \(path) is larger than \(limit >> 20) MiB")
     }
 
     /// A detached signature, raw or base64 (cosign writes base64; surrounding white space ignored).
@@ -78,16 +73,15 @@ enum VerificationInputs {
     /// `sha256:HEX` (or another supported `alg:hex`) as a digest; anything else as a file,
     /// which must be readable.
     static func artifact(_ argument: String) throws -> VerificationArtifact {
-        if !FileManager.default.fileExists(atPath: argument), let digest = try? Digest(parsing: argument) {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory)
+        if !exists, let digest = try? Digest(parsing: argument) {
             return .digest(digest)
         }
         guard FileManager.default.isReadableFile(atPath: argument) else {
             throw CommandFailure("cannot read the artifact \(argument) (give a file or sha256:HEX)")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw CommandFailure("the artifact \(argument) is a directory")
-        }
+        guard !isDirectory.boolValue else { throw CommandFailure("the artifact \(argument) is a directory") }
         return .file(URL(fileURLWithPath: argument))
     }
 }

@@ -98,11 +98,4 @@ struct VerificationReport: Encodable {
         for note in notes ?? [] { lines.append("  note: \(note)") }
         return lines
     }
-
-    /// Pretty JSON of one report or several.
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 }

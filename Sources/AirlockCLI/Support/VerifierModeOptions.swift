@@ -17,10 +17,10 @@ struct VerifierModeOptions: ParsableArguments {
 
     /// The verifier for key-based or keyless checks, against `trustedRoot` if given, else the
     /// root of `rootOptions` (required for keyless verification and for signed timestamps).
-    func verifier(keyBased: Bool, rootOptions: TrustedRootOptions, trustedRoot: TrustedRoot? = nil, now: Date = Date()) throws -> SigstoreVerifier {
+    func verifier(keyBased: Bool, rootOptions: TrustedRootOptions, trustedRoot: TrustedRoot? = nil) throws -> SigstoreVerifier {
         var options = keyBased
-            ? VerifierOptions.publicKey(now: now, usesSignedTimestamps: useSignedTimestamps)
-            : VerifierOptions.keyless(now: now, usesSignedTimestamps: useSignedTimestamps, ignoresTransparencyLog: insecureIgnoreTlog)
+            ? VerifierOptions.publicKey(now: Date(), usesSignedTimestamps: useSignedTimestamps)
+            : VerifierOptions.keyless(now: Date(), usesSignedTimestamps: useSignedTimestamps, ignoresTransparencyLog: insecureIgnoreTlog)
         if insecureIgnoreSct { options.sctThreshold = 0 }
         let root = try trustedRoot ?? rootOptions.load(required: !keyBased || useSignedTimestamps)
         do {

@@ -45,6 +45,11 @@ struct AirlockProcess {
         return packageRoot.appendingPathComponent(".build/debug/airlock")
     }
 
+    /// Environment for a run that finds no trusted root by discovery (and prints no note about one).
+    static func quietEnvironment(home: String) -> [String: String] {
+        ["HOME": home, "SIGSTORE_TRUSTED_ROOT": "", "TUF_ROOT": ""]
+    }
+
     /// Environment variables a run starts without (so the caller's shell cannot leak a password in).
     static let scrubbedVariables = ["COSIGN_PASSWORD", "AIRLOCK_IMPORT_PASSWORD"]
 

@@ -29,11 +29,6 @@ enum SmokeRun {
         SplitMix64(seed: seed ^ (ProcessInfo.processInfo.environment["AIRLOCK_SMOKE_SEED"].flatMap(UInt64.init) ?? 0))
     }
 
-    /// Environment for every run: no trusted root found by discovery, no note line about one.
-    static func quietEnvironment(home: String) -> [String: String] {
-        ["HOME": home, "SIGSTORE_TRUSTED_ROOT": "", "TUF_ROOT": ""]
-    }
-
     /// Runs `cases` concurrently (as many at a time as there are cores), records an issue for
     /// each breach, and prints how many runs ended with each status after `name`.
     static func run(_ cases: [SmokeCase], name: String) {
